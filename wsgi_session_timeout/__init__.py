@@ -1,0 +1,12 @@
+"""Session-expiry handling for legacy WSGI applications on Beaker sessions.
+
+Knows who is asking (a browser navigation, XHR, ``fetch``, htmx, an API client) and what
+happened to the session (expired while idle, expired after the absolute timeout, never
+signed in), and answers each the way that client can use.
+"""
+
+from .middleware import SessionTimeoutMiddleware
+from .session import login, logout
+
+__all__ = ["SessionTimeoutMiddleware", "login", "logout"]
+__version__ = "0.1.0"

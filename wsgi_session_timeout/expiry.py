@@ -1,0 +1,108 @@
+"""The clock maths: pure functions of stored timestamps, the timeouts and ``now``.
+
+Nothing here touches WSGI or Beaker. Timestamps are wall-clock seconds since the epoch
+(they are stored in the session, so they must mean the same in every process).
+"""
+
+from collections import namedtuple
+
+ACTIVE = "active"
+EXPIRED = "expired"
+ANONYMOUS = "anonymous"
+
+IDLE = "idle"
+ABSOLUTE = "absolute"
+
+SESSION_EXPIRED = "session_expired"
+LOGIN_REQUIRED = "login_required"
+
+
+class Verdict(namedtuple("Verdict", "state reason idle_expires_in absolute_expires_in")):
+    """What the clocks say about one session at one instant.
+
+    ``state`` is :data:`ACTIVE`, :data:`EXPIRED` or :data:`ANONYMOUS`; ``reason`` is
+    :data:`IDLE` or :data:`ABSOLUTE` for an expired session, else ``None``. The two
+    ``*_expires_in`` are seconds left on each clock, ``None`` where that clock is off
+    or the session is not active.
+    """
+
+    __slots__ = ()
+
+    @property
+    def signed_in(self):
+        """True for a session that is signed in and within both timeouts."""
+        return self.state == ACTIVE
+
+    @property
+    def expires_in(self):
+        """Seconds until the earlier of the two deadlines, ``None`` if neither applies."""
+        left = [t for t in (self.idle_expires_in, self.absolute_expires_in) if t is not None]
+        return min(left) if left else None
+
+    @property
+    def error(self):
+        """The ``error`` code a client is told: why it has no signed-in session."""
+        return SESSION_EXPIRED if self.state == EXPIRED else LOGIN_REQUIRED
+
+
+ANONYMOUS_VERDICT = Verdict(ANONYMOUS, None, None, None)
+
+
+def judge(login_at, seen_at, now, idle_timeout, absolute_timeout):
+    """The verdict for a signed-in session that started at ``login_at`` and was last
+    active at ``seen_at``.
+
+    A session is expired from the instant a deadline is reached. A timestamp that is not
+    a finite number fails closed (the session is expired). One that lies in the future (a
+    host whose clock runs ahead) is read as ``now``, so skew can never add more than
+    itself to a session.
+    """
+    login_at = _finite(login_at)
+    seen_at = _finite(seen_at)
+    if login_at is None:
+        return Verdict(EXPIRED, ABSOLUTE, None, None)
+    if seen_at is None:
+        return Verdict(EXPIRED, IDLE, None, None)
+    login_at = min(login_at, now)
+    seen_at = min(max(seen_at, login_at), now)
+    idle_left = None if idle_timeout is None else seen_at + idle_timeout - now
+    absolute_left = None if absolute_timeout is None else login_at + absolute_timeout - now
+    if absolute_left is not None and absolute_left <= 0:
+        return Verdict(EXPIRED, ABSOLUTE, None, None)
+    if idle_left is not None and idle_left <= 0:
+        return Verdict(EXPIRED, IDLE, None, None)
+    return Verdict(ACTIVE, None, _whole(idle_left), _whole(absolute_left))
+
+
+def judge_lost(login_at, now, absolute_timeout):
+    """The verdict for a browser that was signed in at ``login_at`` but whose session is
+    gone (expired and purged by the store, or cleared by the store's own timeout)."""
+    login_at = _finite(login_at)
+    if absolute_timeout is not None and (login_at is None or now - login_at >= absolute_timeout):
+        return Verdict(EXPIRED, ABSOLUTE, None, None)
+    return Verdict(EXPIRED, IDLE, None, None)
+
+
+def needs_touch(seen_at, now, touch_interval):
+    """True when activity at ``now`` should be recorded for a session last recorded at
+    ``seen_at``: at most one write per ``touch_interval`` seconds."""
+    seen_at = _finite(seen_at)
+    return seen_at is None or not now - seen_at < touch_interval
+
+
+def _finite(value):
+    """``value`` as a float, or ``None`` when it is not a finite number."""
+    if isinstance(value, bool):
+        return None
+    try:
+        value = float(value)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    if value != value or value in (float("inf"), float("-inf")):
+        return None
+    return value
+
+
+def _whole(seconds):
+    """Whole seconds left, rounded down so a client never believes in time it lacks."""
+    return None if seconds is None else max(int(seconds), 0)

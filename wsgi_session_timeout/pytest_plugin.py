@@ -1,0 +1,1 @@
+"""pytest plugin: fixtures for applications that use the middleware."""

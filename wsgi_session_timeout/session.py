@@ -1,0 +1,241 @@
+"""The session's life: read the clocks from a Beaker session, record activity, start a
+signed-in session (``login``), end one (``logout`` or expiry).
+
+This is the only module that knows Beaker's internals. A :class:`Tracker` lives for one
+request, under ``environ["wsgi_session_timeout"]``; :func:`login` and :func:`logout`
+find it there.
+"""
+
+import time
+import uuid
+
+from beaker.session import CookieSession
+
+from . import cookies, expiry
+
+ENVIRON_KEY = "wsgi_session_timeout"
+LOGIN_AT = "_session_timeout.login_at"
+SEEN_AT = "_session_timeout.seen_at"
+
+
+def login(environ, user):
+    """Sign ``user`` in for this request's session.
+
+    Sets ``session[auth_key] = user``, moves the session's data to a new id (the
+    pre-sign-in id is left empty and dead, so a fixated or replayed id never carries the
+    signed-in state), starts both clocks and saves. Call it from the app's sign-in view.
+    """
+    _tracker(environ).login(user)
+
+
+def logout(environ):
+    """Sign the current user out: the session's record is removed, its data cleared, and
+    the browser told to drop the cookie. Replaying the old cookie is not signed in."""
+    _tracker(environ).logout()
+
+
+def _tracker(environ):
+    tracker = environ.get(ENVIRON_KEY)
+    if tracker is None:
+        raise RuntimeError(
+            "wsgi_session_timeout.login() and logout() need SessionTimeoutMiddleware "
+            "around the application; this request did not pass through it")
+    return tracker
+
+
+def _real(session):
+    """The Beaker ``Session`` behind a lazy ``SessionObject`` (loads it)."""
+    get = getattr(session, "_session", None)
+    return get() if get is not None else session
+
+
+def _params(session):
+    """The options a Beaker ``SessionObject`` was made with (no backend access)."""
+    return getattr(session, "__dict__", {}).get("_params", {})
+
+
+def _is_cookie_session(real):
+    return isinstance(real, CookieSession)
+
+
+class Tracker(object):
+    """One request's view of one session: the verdict, and what the response must carry.
+
+    Built by the middleware before the app runs (:meth:`start`); from
+    ``start_response`` the middleware calls :meth:`settle`, saves, then adds
+    :meth:`headers` to the response.
+    """
+
+    def __init__(self, environ, session, settings, now):
+        self.environ = environ
+        self.session = session
+        self.settings = settings
+        self.now = now
+        params = _params(session)
+        self.key = params.get("key", "beaker.session.id")
+        self.secret = params.get("secret") or params.get("validate_key") or ""
+        self.cookie_path = params.get("cookie_path") or "/"
+        self.cookie_domain = params.get("cookie_domain")
+        self.has_cookie = self.key in environ.get("HTTP_COOKIE", "")
+        self.marker_at = cookies.read_marker(environ, self.secret)
+        self.marker = None  # "set" or "delete" when the response must change the marker
+        self.ended = False  # the browser's session cookie must go, unless replaced
+        self.verdict = expiry.ANONYMOUS_VERDICT
+        self.was_signed_in = False
+
+    # -- before the app ---------------------------------------------------------------
+
+    def start(self):
+        """Read the session's clocks (only when the browser sent a session cookie: no
+        cookie, no backend access), expire or record activity, and return the verdict."""
+        s = self.settings
+        user = self.session.get(s.auth_key) if self.has_cookie else None
+        if user is None:
+            self.verdict = self._lost()
+            return self.verdict
+        login_at = self.session.get(LOGIN_AT)
+        if login_at is None:
+            # A legacy app stored the user itself: signed in from the first request
+            # that sees it.
+            self._start_clocks()
+            self.verdict = self._judge()
+            return self.verdict
+        seen_at = self.session.get(SEEN_AT)
+        self.verdict = expiry.judge(login_at, seen_at, self.now,
+                                    s.idle_timeout, s.absolute_timeout)
+        if self.verdict.state == expiry.EXPIRED:
+            self._end()
+        else:
+            self.was_signed_in = True
+            if expiry.needs_touch(seen_at, self.now, s.touch_interval):
+                self.session[SEEN_AT] = self.now
+                self.session.save()
+                self.verdict = self._judge()
+        return self.verdict
+
+    def _lost(self):
+        if self.marker_at is None:
+            return expiry.ANONYMOUS_VERDICT
+        return expiry.judge_lost(self.marker_at, self.now, self.settings.absolute_timeout)
+
+    def _judge(self):
+        s = self.settings
+        return expiry.judge(self.session.get(LOGIN_AT), self.session.get(SEEN_AT), self.now,
+                            s.idle_timeout, s.absolute_timeout)
+
+    def _start_clocks(self):
+        self.session[LOGIN_AT] = self.session[SEEN_AT] = self.now
+        self.session.save()
+        self.marker = "set"
+        self.was_signed_in = True
+
+    # -- called by the app ------------------------------------------------------------
+
+    def login(self, user):
+        """See :func:`login`."""
+        real = _real(self.session)
+        if _is_cookie_session(real):
+            real["_id"] = uuid.uuid4().hex
+        else:
+            if not real.is_new:
+                _drop_record(real)
+            real.regenerate_id()
+        self.ended = False
+        self.session[self.settings.auth_key] = user
+        self._start_clocks()
+        self.verdict = self._judge()
+
+    def logout(self):
+        """See :func:`logout`."""
+        self._end()
+        self.marker = "delete"
+        self.verdict = expiry.ANONYMOUS_VERDICT
+        self.was_signed_in = False
+
+    def _end(self):
+        real = _real(self.session)
+        if _is_cookie_session(real):
+            real.invalidate()
+            self.session.save()
+            return
+        if not real.is_new:
+            _drop_record(real)
+        real.clear()
+        real._create_id()  # a fresh id, stored (and sent) only if the app saves
+        real["_creation_time"] = real["_accessed_time"] = time.time()
+        self.ended = True
+
+    # -- from start_response ----------------------------------------------------------
+
+    def settle(self):
+        """After the app: notice an app that signed in or out by writing
+        ``session[auth_key]`` itself, while the session can still be saved."""
+        if not (self.has_cookie or self.marker or self.ended or _accessed(self.session)):
+            return
+        user = self.session.get(self.settings.auth_key)
+        if user is not None and not self.was_signed_in:
+            self._start_clocks()
+            self.verdict = self._judge()
+        elif user is None and self.was_signed_in:
+            self.session.pop(LOGIN_AT, None)
+            self.session.pop(SEEN_AT, None)
+            self.session.save()
+            self.was_signed_in = False
+            self.marker = "delete"
+            self.verdict = expiry.ANONYMOUS_VERDICT
+
+    def headers(self, cookie_sent):
+        """The headers this response needs. ``cookie_sent`` tells whether Beaker is
+        setting the session cookie already (a session saved under a new id)."""
+        result = []
+        secure = self.environ.get("wsgi.url_scheme") == "https" or bool(
+            _params(self.session).get("secure"))
+        if self.marker == "set":
+            value = cookies.marker_value(self.secret, self.session[LOGIN_AT])
+            result.append(cookies.set_cookie(
+                cookies.MARKER, value, self.cookie_path, self.cookie_domain, secure))
+        elif self.marker == "delete":
+            result.append(cookies.set_cookie(
+                cookies.MARKER, "", self.cookie_path, self.cookie_domain, secure, delete=True))
+        if self.ended and not cookie_sent:
+            result.append(cookies.set_cookie(
+                self.key, "", self.cookie_path, self.cookie_domain, secure, delete=True))
+        if self.verdict.signed_in:
+            result.append(("Session-Expires-In", str(self.verdict.expires_in)))
+        return result
+
+
+def _accessed(session):
+    accessed = getattr(session, "accessed", None)
+    return accessed() if accessed is not None else True
+
+
+def will_send_cookie(session):
+    """True when an outer Beaker will send the session cookie for this response: after
+    :meth:`Tracker._end` it does so only if the session is saved again."""
+    dirty = getattr(session, "dirty", None)
+    return bool(_params(session).get("auto")) or bool(dirty is not None and dirty())
+
+
+def persist(session):
+    """Save a session the middleware opened itself, as Beaker's own middleware does;
+    return its ``Set-Cookie`` header, or ``None``."""
+    if not session.accessed():
+        return None
+    session.persist()
+    out = session.__dict__["_headers"]
+    if out.get("set_cookie") and out.get("cookie_out"):
+        return ("Set-Cookie", out["cookie_out"].strip())
+    return None
+
+
+def _drop_record(real):
+    """Remove a stored session record, so its id is empty and dead."""
+    namespace = real.namespace_class(real.id, data_dir=real.data_dir,
+                                     digest_filenames=False, **real.namespace_args)
+    namespace.acquire_write_lock(replace=True)
+    try:
+        if "session" in namespace:
+            del namespace["session"]
+    finally:
+        namespace.release_write_lock()

@@ -1,0 +1,327 @@
+"""Settings: every option's converter, default and checks, decided once at start-up.
+
+Options arrive as keyword arguments (Python values) or as ini strings (a PasteDeploy
+section, or ``session_timeout.*`` keys in a Pylons ``app_conf``). Both go through the same
+converter table, so ``"900"`` and ``900`` mean the same, and an unknown key or a bad value
+raises :class:`ValueError` naming the key and showing the value.
+"""
+
+import re
+import time
+from datetime import timedelta
+
+from webob.util import status_reasons
+
+from ._compat import integer_types, string_types
+
+PREFIX = "session_timeout."
+BEAKER_PREFIXES = ("beaker.session.", "session.")
+
+_TRUE = frozenset(["true", "yes", "on", "1"])
+_FALSE = frozenset(["false", "no", "off", "0"])
+_NONE = frozenset(["", "none"])
+_TOKEN = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _fail(name, value, why):
+    raise ValueError("%s: %s (got %r)" % (name, why, value))
+
+
+def _is_none(value):
+    return value is None or (isinstance(value, string_types) and value.strip().lower() in _NONE)
+
+
+def as_bool(name, value):
+    """``True``/``False`` from a bool or ``true/false/yes/no/on/off/1/0``."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, string_types):
+        word = value.strip().lower()
+        if word in _TRUE:
+            return True
+        if word in _FALSE:
+            return False
+    _fail(name, value, "expected a boolean (true/false, yes/no, on/off, 1/0)")
+
+
+def as_int(name, value, minimum=None):
+    """An integer from an int or a string of digits, at least ``minimum``."""
+    if isinstance(value, bool):
+        _fail(name, value, "expected a whole number")
+    if isinstance(value, string_types):
+        text = value.strip()
+        if not re.match(r"^[+-]?\d+$", text):
+            _fail(name, value, "expected a whole number")
+        value = int(text)
+    if not isinstance(value, integer_types):
+        _fail(name, value, "expected a whole number")
+    if minimum is not None and value < minimum:
+        _fail(name, value, "must be at least %d" % minimum)
+    return int(value)
+
+
+def as_seconds(name, value):
+    """A positive number of seconds, or ``None`` (``none`` or empty in an ini) for off."""
+    if _is_none(value):
+        return None
+    return as_int(name, value, minimum=1)
+
+
+def as_interval(name, value):
+    """Zero or more seconds, or ``None`` for the default."""
+    if _is_none(value):
+        return None
+    return as_int(name, value, minimum=0)
+
+
+def as_text(name, value):
+    """A non-empty string without control characters."""
+    if not isinstance(value, string_types) or not value.strip():
+        _fail(name, value, "expected a non-empty string")
+    if _CONTROL.search(value):
+        _fail(name, value, "must not contain control characters")
+    return str(value.strip())
+
+
+def as_token(name, value):
+    """An HTTP token (RFC 9110): an auth scheme or a query parameter name."""
+    value = as_text(name, value)
+    if not _TOKEN.match(value):
+        _fail(name, value, "must be a single token of letters, digits and !#$%&'*+.^_`|~-")
+    return value
+
+
+def as_login_url(name, value):
+    """A path on this site (``/login``) or an absolute http(s) URL."""
+    value = as_text(name, value)
+    if " " in value:
+        _fail(name, value, "must not contain spaces")
+    if value.startswith("/") and not value.startswith("//"):
+        return value
+    if re.match(r"^https?://[^/\\]", value, re.IGNORECASE):
+        return value
+    _fail(name, value, "must start with '/' (a path in this app) or be an http(s) URL")
+
+
+def as_paths(name, value):
+    """A tuple of path prefixes: a list, or a whitespace-separated string."""
+    if isinstance(value, string_types):
+        value = value.split()
+    try:
+        paths = tuple(value)
+    except TypeError:
+        _fail(name, value, "expected a list of paths")
+    for path in paths:
+        if not isinstance(path, string_types) or not path.startswith("/") or _CONTROL.search(path):
+            _fail(name, value, "every path must be a string starting with '/'")
+    return tuple(str(p) for p in paths)
+
+
+def as_protected_paths(name, value):
+    """``None`` (the app decides) or a tuple of path prefixes the middleware guards."""
+    if _is_none(value):
+        return None
+    return as_paths(name, value)
+
+
+def as_xhr_status(name, value):
+    """The status for script requests: 200 (legacy envelope) or a 4xx/5xx other than 408."""
+    status = as_int(name, value)
+    if status == 200:
+        return status
+    if status == 408:
+        _fail(name, value, "408 makes browsers and proxies retry the request instead of "
+                           "reporting it; use 401, 403, 419, 440 or 599")
+    if 300 <= status < 400:
+        _fail(name, value, "XMLHttpRequest and fetch follow redirects silently, so the "
+                           "script would get the login page's HTML; use 401")
+    if not 400 <= status < 600:
+        _fail(name, value, "must be 200 (a {\"success\": false} envelope) or a 4xx/5xx status")
+    return status
+
+
+def as_callable(name, value):
+    """A callable, or an ini string ``package.module:name`` naming one."""
+    if isinstance(value, string_types) and ":" in value:
+        module_name, _, attr = value.strip().partition(":")
+        try:
+            module = __import__(module_name, fromlist=["__name__"])
+            value = getattr(module, attr)
+        except (ImportError, AttributeError, ValueError) as exc:
+            _fail(name, value, "cannot import it: %s" % exc)
+    if not callable(value):
+        _fail(name, value, "expected a callable returning seconds since the epoch, "
+                           "or 'package.module:name' naming one")
+    return value
+
+
+#: (option, converter, default). The one table ini strings and keyword arguments share.
+OPTIONS = (
+    ("login_url", as_login_url, "/login"),
+    ("idle_timeout", as_seconds, 1800),
+    ("absolute_timeout", as_seconds, None),
+    ("touch_interval", as_interval, None),
+    ("auth_key", as_text, "user"),
+    ("protected_paths", as_protected_paths, None),
+    ("public_paths", as_paths, ()),
+    ("xhr_status", as_xhr_status, 401),
+    ("auth_scheme", as_token, "Session"),
+    ("realm", as_text, "app"),
+    ("came_from_param", as_token, "came_from"),
+    ("clock", as_callable, time.time),
+)
+_CONVERTERS = dict((name, conv) for name, conv, _ in OPTIONS)
+
+
+def as_cookie_expires(name, value):
+    """Beaker's ``cookie_expires``: a boolean, or a positive number of seconds.
+
+    Beaker itself reads ``"1"`` as ``True`` and an unprefixed ``"2"`` as 2 seconds; here a
+    number always means seconds and a word always means a boolean.
+    """
+    if isinstance(value, (bool, timedelta)) or value.__class__.__name__ == "datetime":
+        return value
+    if isinstance(value, string_types) and value.strip().lower() in (_TRUE | _FALSE) - frozenset(["1", "0"]):
+        return as_bool(name, value)
+    return timedelta(seconds=as_int(name, value, minimum=1))
+
+
+def as_samesite(name, value):
+    """``Lax``, ``Strict``, ``None`` (the attribute value) or empty for no attribute."""
+    if value is None or (isinstance(value, string_types) and not value.strip()):
+        return None
+    words = {"lax": "Lax", "strict": "Strict", "none": "None"}
+    if isinstance(value, string_types) and value.strip().lower() in words:
+        return words[value.strip().lower()]
+    _fail(name, value, "expected Lax, Strict or None")
+
+
+def _beaker_int(name, value):
+    return as_int(name, value, minimum=1)
+
+
+#: Beaker keys whose ini strings Beaker itself coerces wrongly or not at all. Other keys
+#: (backend URLs, paths, names) are strings and pass through as given.
+BEAKER_CONVERTERS = {
+    "timeout": as_seconds,
+    "cookie_expires": as_cookie_expires,
+    "secure": as_bool,
+    "httponly": as_bool,
+    "invalidate_corrupt": as_bool,
+    "save_accessed_time": as_bool,
+    "auto": as_bool,
+    "samesite": as_samesite,
+    "encrypt_nonce_bits": _beaker_int,
+}
+
+
+class Settings(object):
+    """The middleware's options after conversion and cross-checks. Read-only by habit."""
+
+    def __init__(self, options, beaker):
+        for name, _, default in OPTIONS:
+            setattr(self, name, options.get(name, default))
+        if self.touch_interval is None:
+            self.touch_interval = min(60, self.idle_timeout // 10) if self.idle_timeout else 60
+        #: Beaker session options when the middleware builds Beaker itself, else ``None``.
+        self.beaker = beaker
+        self.status_reason = status_reasons.get(self.xhr_status) or "Session Expired"
+        self.login_path = _login_path(self.login_url)
+
+    def is_guarded(self, path):
+        """True when the middleware itself must answer for ``path`` without a session."""
+        if self.protected_paths is None or path == self.login_path:
+            return False
+        if _matches(path, self.public_paths):
+            return False
+        return _matches(path, self.protected_paths)
+
+
+def _login_path(login_url):
+    if not login_url.startswith("/"):
+        return None
+    return login_url.split("?", 1)[0].split("#", 1)[0]
+
+
+def _matches(path, prefixes):
+    for prefix in prefixes:
+        if path == prefix or path.startswith(prefix if prefix.endswith("/") else prefix + "/"):
+            return True
+    return False
+
+
+def parse(config=None, **kwargs):
+    """Build :class:`Settings` from an ini-style ``config`` dict and keyword arguments.
+
+    ``session_timeout.*`` keys in ``config`` set options; keyword arguments win over them.
+    ``beaker.session.*`` and ``session.*`` keys configure the Beaker the middleware builds
+    when none is outside it. Other keys in ``config`` belong to the application and are
+    ignored.
+    """
+    raw = {}
+    beaker = {}
+    for key, value in (config or {}).items():
+        if key.startswith(PREFIX):
+            raw[key[len(PREFIX):]] = (key, value)
+        else:
+            for prefix in BEAKER_PREFIXES:
+                if key.startswith(prefix):
+                    beaker[key[len(prefix):]] = (key, value)
+    for key, value in kwargs.items():
+        raw[key] = (key, value)
+    options = {}
+    for name in sorted(raw):
+        key, value = raw[name]
+        if name not in _CONVERTERS:
+            raise ValueError("Unknown option %r (known: %s)" % (key, ", ".join(sorted(_CONVERTERS))))
+        options[name] = _CONVERTERS[name](key, value)
+    beaker_options = _beaker_options(beaker) if beaker else None
+    settings = Settings(options, beaker_options)
+    _cross_check(settings)
+    return settings
+
+
+def _beaker_options(raw):
+    options = {}
+    for name, (key, value) in raw.items():
+        converter = BEAKER_CONVERTERS.get(name)
+        options[name] = converter(key, value) if converter else value
+    if options.get("type") == "cookie":
+        if not options.get("validate_key"):
+            raise ValueError(
+                "beaker.session.validate_key is required for type = cookie: without it "
+                "the session cookie is not signed (got %r)" % options.get("validate_key"))
+    elif not options.get("secret"):
+        raise ValueError(
+            "beaker.session.secret is required: without it Beaker adopts any session id "
+            "a client sends (session fixation). Set it to a long random string "
+            "(got %r)" % options.get("secret"))
+    # Safe defaults: the cookie is out of reach of scripts; Beaker's own timeout (which
+    # writes the session on every request) is off unless asked for, because the
+    # middleware keeps its own clocks and writes at most once per touch_interval.
+    options.setdefault("httponly", True)
+    options.setdefault("samesite", "Lax")
+    options.setdefault("invalidate_corrupt", True)
+    options.setdefault("key", "beaker.session.id")
+    if options.get("timeout") is None:
+        options.pop("timeout", None)
+        options.setdefault("save_accessed_time", False)
+    return options
+
+
+def _cross_check(settings):
+    idle, absolute = settings.idle_timeout, settings.absolute_timeout
+    if idle is not None and absolute is not None and absolute < idle:
+        raise ValueError(
+            "absolute_timeout (%r) is shorter than idle_timeout (%r): the idle timeout "
+            "could never be reached" % (absolute, idle))
+    if idle is not None and settings.touch_interval >= idle:
+        raise ValueError(
+            "touch_interval (%r) must be shorter than idle_timeout (%r)"
+            % (settings.touch_interval, idle))
+    store_timeout = (settings.beaker or {}).get("timeout")
+    if store_timeout is not None and idle is not None and store_timeout < idle:
+        raise ValueError(
+            "beaker.session.timeout (%r) is shorter than idle_timeout (%r): Beaker would "
+            "clear sessions before the idle timeout is reached" % (store_timeout, idle))

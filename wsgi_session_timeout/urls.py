@@ -1,0 +1,127 @@
+"""Where to send the user: the login URL, the ``came_from`` value, and whether a
+``came_from`` is safe to redirect to (a path on this site, nothing else)."""
+
+import re
+
+from ._compat import PY2, parse_qsl, quote, urlencode, urlsplit, wsgi_to_bytes
+
+# Characters left as they are when a raw path is quoted: RFC 3986 pchar, "/", "?" and "%"
+# (a path the browser sent is already percent-encoded where it had to be).
+_PATH_SAFE = "/:@!$&'()*+,;=-._~%"
+_QUERY_SAFE = _PATH_SAFE + "?"
+
+# Control characters (browsers strip tab and newlines, so "/\t/evil" is "//evil"), the
+# backslash (browsers read "/\evil" as "//evil") and look-alikes of "/" and "\" that
+# URL parsers may fold into the real thing.
+_UNSAFE = re.compile(
+    u"[\x00-\x1f\x7f\\\\\u2044\u2215\u29f5\u29f8\u29f9\ufe68\uff0f\uff3c\u3002\ufe52\uff0e]")
+_ENCODED_SLASH = re.compile("%(2f|5c)", re.IGNORECASE)
+
+MAX_CAME_FROM = 2048
+
+
+def is_safe_path(value):
+    """True when ``value`` (a ``came_from`` as the login page receives it) is a path on
+    this site: it starts with exactly one ``/``, holds no control characters, no
+    backslashes or slash look-alikes, and still starts with one ``/`` after a further
+    round of percent-decoding (some login pages decode twice).
+    """
+    if not value or len(value) > MAX_CAME_FROM:
+        return False
+    if PY2 and isinstance(value, bytes):  # pragma: no cover
+        value = value.decode("utf-8", "replace")
+    if not value.startswith("/") or value.startswith("//"):
+        return False
+    if _UNSAFE.search(value):
+        return False
+    decoded = _ENCODED_SLASH.sub(lambda m: "/" if m.group(1) in "2fF" else "\\", value)
+    return not (decoded.startswith("//") or decoded.startswith("/\\"))
+
+
+def request_path(environ):
+    """The path and query the browser asked for, SCRIPT_NAME included, percent-encoded."""
+    path = wsgi_to_bytes(environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", ""))
+    result = quote(path, _PATH_SAFE) or "/"
+    query = environ.get("QUERY_STRING", "")
+    if query:
+        result += "?" + quote(wsgi_to_bytes(query), _QUERY_SAFE)
+    return result
+
+
+def same_origin_path(url, environ):
+    """The path and query of ``url`` when it is on the request's own origin, else ``None``.
+
+    Used for ``Referer`` and ``HX-Current-URL``: the page the user is on.
+    """
+    if not url:
+        return None
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError:
+        return None
+    scheme = environ.get("wsgi.url_scheme", "http")
+    if parts.scheme.lower() != scheme or not parts.hostname:
+        return None
+    host, own_port = _own_host(environ)
+    default = 443 if scheme == "https" else 80
+    if parts.hostname.lower() != host or (port or default) != (own_port or default):
+        return None
+    path = quote(wsgi_to_bytes(parts.path or "/"), _PATH_SAFE)
+    if parts.query:
+        path += "?" + quote(wsgi_to_bytes(parts.query), _QUERY_SAFE)
+    return path if is_safe_path(path) else None
+
+
+def _own_host(environ):
+    host = environ.get("HTTP_HOST") or environ.get("SERVER_NAME", "")
+    port = None
+    if host.startswith("["):  # IPv6 literal
+        end = host.find("]")
+        name, rest = host[1:end], host[end + 1:]
+    else:
+        name, _, rest = host.partition(":")
+        rest = ":" + rest if rest else ""
+    if rest.startswith(":") and rest[1:].isdigit():
+        port = int(rest[1:])
+    elif not environ.get("HTTP_HOST") and environ.get("SERVER_PORT", "").isdigit():
+        port = int(environ["SERVER_PORT"])
+    return name.lower(), port
+
+
+def login_location(login_url, environ, param, came_from):
+    """The URL to send the user to: ``login_url`` (resolved against the app's mount point
+    when it starts with ``/``) with ``param=came_from`` appended when there is a safe one.
+
+    The result is an absolute path (or ``login_url``'s own absolute URL): no ``Host``
+    header value is ever copied into it.
+    """
+    if login_url.startswith("/"):
+        script_name = wsgi_to_bytes(environ.get("SCRIPT_NAME", "")).rstrip(b"/")
+        url = quote(script_name, _PATH_SAFE) + login_url
+    else:
+        url = login_url
+    if came_from and is_safe_path(came_from):
+        url += ("&" if "?" in url else "?") + urlencode([(param, came_from)])
+    return url
+
+
+def strip_unsafe_came_from(query_string, param):
+    """``query_string`` without any ``param`` value that is not a safe path.
+
+    Returns the query string unchanged when there is nothing to remove, so well-formed
+    requests are never rewritten.
+    """
+    if param not in query_string:
+        return query_string
+    pairs = parse_qsl(query_string, keep_blank_values=True)
+    kept = [(k, v) for k, v in pairs if k != param or is_safe_path(_text(v))]
+    if len(kept) == len(pairs):
+        return query_string
+    return urlencode([(k, v) for k, v in kept])
+
+
+def _text(value):
+    if PY2:  # pragma: no cover
+        return value.decode("utf-8", "replace")
+    return value
