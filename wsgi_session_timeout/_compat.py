@@ -5,6 +5,7 @@ import sys
 PY2 = sys.version_info[0] == 2
 
 if PY2:  # pragma: no cover (exercised by the Python 2.7 run)
+    from httplib import responses as status_reasons  # noqa: F401
     from urllib import quote, urlencode  # noqa: F401
     from urlparse import parse_qsl, urlsplit  # noqa: F401
 
@@ -21,6 +22,7 @@ if PY2:  # pragma: no cover (exercised by the Python 2.7 run)
         return value
 
 else:
+    from http.client import responses as status_reasons  # noqa: F401
     from urllib.parse import parse_qsl, quote, urlencode, urlsplit  # noqa: F401
 
     text_type = str

@@ -11,7 +11,6 @@ import logging
 from beaker.session import SessionObject
 
 from . import classify, expiry, responses, session, settings as settings_module
-from ._compat import bytes_to_wsgi, wsgi_to_bytes
 from .urls import strip_unsafe_came_from
 
 log = logging.getLogger("wsgi_session_timeout")
@@ -90,9 +89,8 @@ class SessionTimeoutMiddleware(object):
         s = self.settings
         path = environ.get("PATH_INFO", "")
         if path == s.login_path and s.came_from_param in environ.get("QUERY_STRING", ""):
-            query = strip_unsafe_came_from(wsgi_to_bytes(environ["QUERY_STRING"]),
-                                           s.came_from_param)
-            environ["QUERY_STRING"] = bytes_to_wsgi(query)
+            environ["QUERY_STRING"] = strip_unsafe_came_from(environ["QUERY_STRING"],
+                                                             s.came_from_param)
         own = None
         beaker_session = environ.get("beaker.session")
         if beaker_session is None:

@@ -2,7 +2,7 @@
 signed-in session (``login``), end one (``logout`` or expiry).
 
 This is the only module that knows Beaker's internals. A :class:`Tracker` lives for one
-request, under ``environ["wsgi_session_timeout"]``; :func:`login` and :func:`logout`
+request, under ``environ["wsgi_session_timeout.tracker"]``; :func:`login` and :func:`logout`
 find it there.
 """
 
@@ -13,7 +13,7 @@ from beaker.session import CookieSession
 
 from . import cookies, expiry
 
-ENVIRON_KEY = "wsgi_session_timeout"
+ENVIRON_KEY = "wsgi_session_timeout.tracker"
 LOGIN_AT = "_session_timeout.login_at"
 SEEN_AT = "_session_timeout.seen_at"
 

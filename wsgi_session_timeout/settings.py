@@ -10,9 +10,7 @@ import re
 import time
 from datetime import timedelta
 
-from webob.util import status_reasons
-
-from ._compat import integer_types, string_types
+from ._compat import integer_types, status_reasons, string_types
 
 PREFIX = "session_timeout."
 BEAKER_PREFIXES = ("beaker.session.", "session.")

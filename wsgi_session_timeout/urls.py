@@ -57,15 +57,14 @@ def same_origin_path(url, environ):
         return None
     try:
         parts = urlsplit(url.strip())
-        port = parts.port
     except ValueError:
         return None
     scheme = environ.get("wsgi.url_scheme", "http")
-    if parts.scheme.lower() != scheme or not parts.hostname:
+    if parts.scheme.lower() != scheme or "@" in parts.netloc:
         return None
-    host, own_port = _own_host(environ)
     default = 443 if scheme == "https" else 80
-    if parts.hostname.lower() != host or (port or default) != (own_port or default):
+    theirs = _host_port(parts.netloc, default)
+    if theirs is None or theirs != _own_host(environ, default):
         return None
     path = quote(wsgi_to_bytes(parts.path or "/"), _PATH_SAFE)
     if parts.query:
@@ -73,20 +72,30 @@ def same_origin_path(url, environ):
     return path if is_safe_path(path) else None
 
 
-def _own_host(environ):
-    host = environ.get("HTTP_HOST") or environ.get("SERVER_NAME", "")
-    port = None
-    if host.startswith("["):  # IPv6 literal
-        end = host.find("]")
-        name, rest = host[1:end], host[end + 1:]
+def _host_port(hostport, default):
+    """``(host, port)`` from ``host[:port]`` or ``[v6]:port``; ``None`` when malformed."""
+    if hostport.startswith("["):
+        end = hostport.find("]")
+        if end < 0:
+            return None
+        host, rest = hostport[1:end], hostport[end + 1:]
     else:
-        name, _, rest = host.partition(":")
-        rest = ":" + rest if rest else ""
-    if rest.startswith(":") and rest[1:].isdigit():
-        port = int(rest[1:])
-    elif not environ.get("HTTP_HOST") and environ.get("SERVER_PORT", "").isdigit():
-        port = int(environ["SERVER_PORT"])
-    return name.lower(), port
+        host, sep, port = hostport.partition(":")
+        rest = sep + port
+    if not host:
+        return None
+    if not rest:
+        return host.lower(), default
+    if not rest.startswith(":") or not rest[1:].isdigit() or not 0 < int(rest[1:]) < 65536:
+        return None
+    return host.lower(), int(rest[1:])
+
+
+def _own_host(environ, default):
+    if environ.get("HTTP_HOST"):
+        return _host_port(environ["HTTP_HOST"], default)
+    port = environ.get("SERVER_PORT", "")
+    return environ.get("SERVER_NAME", "").lower(), int(port) if port.isdigit() else default
 
 
 def login_location(login_url, environ, param, came_from):

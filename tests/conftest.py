@@ -1,0 +1,63 @@
+import shutil
+import tempfile
+
+import pytest
+from webtest import TestApp
+
+from wsgi_session_timeout import SessionTimeoutMiddleware
+from wsgi_session_timeout.testing import FileClock  # noqa: F401 (import check)
+
+from . import apps
+
+START = 1700000000.0
+
+
+class Clock(object):
+    """A clock the tests move by hand."""
+
+    def __init__(self, now=START):
+        self.now = now
+
+    def __call__(self):
+        return self.now
+
+    def advance(self, seconds):
+        self.now += seconds
+
+
+@pytest.fixture
+def clock():
+    return Clock()
+
+
+@pytest.fixture(params=["memory", "file"])
+def backend(request):
+    """Beaker settings for a real backend; the file backend in a fresh directory."""
+    config = {"beaker.session.type": request.param, "beaker.session.secret": "s3cret"}
+    if request.param == "file":
+        tmp = tempfile.mkdtemp(prefix="wst-sessions-")
+        request.addfinalizer(lambda: shutil.rmtree(tmp, ignore_errors=True))
+        config["beaker.session.data_dir"] = tmp
+    return config
+
+
+@pytest.fixture
+def memory():
+    return {"beaker.session.type": "memory", "beaker.session.secret": "s3cret"}
+
+
+@pytest.fixture
+def make(clock, backend):
+    """make(**options) -> a WebTest TestApp over the middleware running Beaker itself."""
+    def make(app=apps.app, config=None, **options):
+        options.setdefault("clock", clock)
+        middleware = SessionTimeoutMiddleware(app, dict(backend, **(config or {})), **options)
+        return TestApp(middleware, lint=True)
+    return make
+
+
+XHR = {"X-Requested-With": "XMLHttpRequest"}
+FETCH = {"Sec-Fetch-Mode": "cors", "Sec-Fetch-Dest": "empty"}
+HTMX = {"HX-Request": "true"}
+API = {"Accept": "application/json"}
+NAV = {"Sec-Fetch-Mode": "navigate", "Accept": "text/html"}
