@@ -36,6 +36,8 @@ def app(environ, start_response):
     if path == "/login" and method == "POST":
         login(environ, environ.get("test.user", "alice"))
         return text("signed in")
+    if path == "/login" and environ.get("QUERY_STRING") == "failed":
+        return text("wrong password", "401 Unauthorized")
     if path == "/login":
         return text("login page; query=%s" % environ.get("QUERY_STRING", ""))
     if path == "/logout":
@@ -55,10 +57,12 @@ def app(environ, start_response):
         return text("put")
     if path == "/get":
         return text("cart=%s user=%s" % (session.get("cart"), session.get("user")))
-    if path == "/needs-login":
+    if path == "/needs-login" or path == "/public/needs-login":
         if session.get("user") is None:
             return text("please sign in", "401 Unauthorized")
         return text("secret for %s" % session["user"])
+    if path == "/always-401":
+        return text("not for you", "401 Unauthorized")
     if path == "/basic-auth":
         return text("basic", "401 Unauthorized", [("WWW-Authenticate", 'Basic realm="x"')])
     if path == "/stream":

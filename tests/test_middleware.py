@@ -212,6 +212,23 @@ def test_app_401_with_its_own_challenge_passes_untouched(make):
     assert response.headers["WWW-Authenticate"] == 'Basic realm="x"' and response.text == "basic"
 
 
+def test_app_401_on_the_login_page_or_a_public_path_is_left_alone(make):
+    app = make(public_paths=["/public"])
+    assert app.get("/login?failed", headers=XHR, status=401).text == "wrong password"
+    assert app.get("/public/needs-login", headers=XHR, status=401).text == "please sign in"
+
+
+def test_app_401_for_a_signed_in_user_is_left_alone(make):
+    app = make()
+    sign_in(app)
+    app.get("/logout")  # now anonymous again: replaced
+    app.get("/needs-login", headers=XHR, status=401).mustcontain("login_required")
+    sign_in(app)
+    response = app.get("/always-401", headers=XHR, status=401)
+    assert response.text == "not for you"
+    assert response.headers["Session-Expires-In"] == "1800"
+
+
 def test_generator_app_401_is_replaced_and_closed_once(make):
     log = []
     app = make()
@@ -422,14 +439,64 @@ def test_no_cookie_means_no_backend_access(counting, path, headers, status):
     assert CountingMemory.calls == []
 
 
-def test_reads_inside_the_touch_interval_do_not_write(counting, clock):
+def test_recording_activity_never_writes_to_the_store(counting, clock):
+    """Activity lives in the signed marker cookie: a read-only request never saves the
+    session it loaded, so it cannot overwrite what a concurrent request saved."""
     app = webtest.TestApp(SessionTimeoutMiddleware(apps.app, counting, clock=clock, **PROTECTED), lint=True)
     sign_in(app)
     del CountingMemory.calls[:]
-    for _ in range(20):
-        clock.advance(1)
-        app.get("/account")
+    touched = 0
+    for _ in range(1000):
+        clock.advance(7)
+        response = app.get("/account")
+        touched += MARKER + "=" in response.headers.get("Set-Cookie", "")
     assert "set" not in CountingMemory.calls
+    assert 100 <= touched <= 120  # once per 60 s touch interval over 7000 s
+    assert response.headers["Session-Expires-In"] != "0"
+
+
+def test_a_concurrent_save_is_not_overwritten_by_a_touch(backend, clock):
+    """Request A loads the session; B saves the cart; A (read-only, touching) ends last."""
+    stack = SessionTimeoutMiddleware(apps.app, dict(backend), clock=clock, **PROTECTED)
+    app = webtest.TestApp(stack, lint=True)
+    sign_in(app)
+    clock.advance(120)  # A will touch
+    cookie = "; ".join("%s=%s" % item for item in app.cookies.items())
+    started = []
+
+    def slow_reader(environ, start_response):
+        environ["beaker.session"].get("user")  # A has loaded the session
+        started.append(True)
+        app.get("/put?melons")  # B saves while A is in flight
+        return apps.app(environ, start_response)
+
+    webtest.TestApp(SessionTimeoutMiddleware(slow_reader, dict(backend), clock=clock, **PROTECTED)
+                    ).get("/account", headers={"Cookie": cookie})
+    assert started and app.get("/get").text == "cart=melons user=alice"
+
+
+def test_another_sessions_marker_cannot_revive_an_idle_session(make, clock):
+    victim = make(**PROTECTED)
+    sign_in(victim)
+    stolen = victim.cookies["beaker.session.id"]
+    clock.advance(601)  # the victim's session is idle-expired
+    attacker = make(**PROTECTED)
+    sign_in(attacker, "mallory")  # a fresh marker, recent activity
+    attacker.set_cookie("beaker.session.id", stolen)
+    assert problem(attacker.get("/api/x", headers=XHR, status=401))["reason"] == "idle"
+
+
+def test_a_marker_from_an_earlier_sign_in_does_not_carry_over(make, clock):
+    app = make(**PROTECTED)
+    sign_in(app)
+    clock.advance(500)
+    app.get("/account")  # marker: active at +500
+    old_marker = app.cookies[MARKER]
+    clock.advance(10)
+    sign_in(app)  # new id, new marker
+    app.set_cookie(MARKER, old_marker)
+    clock.advance(601)  # 601 s after the second sign-in, the only activity
+    assert problem(app.get("/api/x", headers=XHR, status=401))["reason"] == "idle"
 
 
 # -- bad requests ----------------------------------------------------------------------

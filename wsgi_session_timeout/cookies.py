@@ -1,15 +1,23 @@
-"""Cookies the middleware writes itself: the sign-in marker and the removal of a dead
-session's cookie.
+"""The cookies the middleware writes itself.
 
-The marker says "this browser signed in at T and has not signed out". It is how an
-expired session is told apart from one that never existed after the store has purged
-the record (Beaker alone cannot tell them apart then). It never grants access: being
-signed in is decided from the session alone. It is signed so that the time it carries,
-which picks the ``reason`` reported, is the one the server wrote.
+``wsgi_session_timeout`` (the marker) carries, signed with the Beaker secret: when the
+browser signed in, when its session was last active, and a tag of the session id it
+belongs to. It does two jobs:
+
+- It tells an expired session apart from one that never existed after the store has
+  purged the record (Beaker alone cannot tell them apart then). For that only its
+  signature matters, not the session it is tied to.
+- It holds the activity clock, so recording activity costs a header instead of a write
+  to the store, and can never overwrite data a concurrent request saved. The activity
+  time is only believed for the session id it is tied to, and only moves a deadline
+  forward within that session's own sign-in.
+
+It never grants access: being signed in is decided from the session alone.
 """
 
 import hashlib
 import hmac
+from collections import namedtuple
 
 from beaker.cookie import SimpleCookie
 
@@ -17,39 +25,61 @@ MARKER = "wsgi_session_timeout"
 _EXPIRED = "Thu, 01 Jan 1970 00:00:00 GMT"
 
 
-def read_marker(environ, secret):
-    """The sign-in time the marker carries, or ``None`` when there is no valid marker.
+class Marker(namedtuple("Marker", "login_at seen_at session_tag")):
+    """A verified marker: whole seconds since the epoch, and the session id's tag."""
 
-    The cookie header is parsed as Beaker parses it, so both always agree on what the
-    browser sent.
+    __slots__ = ()
+
+    def belongs_to(self, secret, session_id, login_at):
+        """True when this marker was written for ``session_id`` and that sign-in."""
+        return (hmac.compare_digest(self.session_tag, session_tag(secret, session_id)) and
+                self.login_at == int(login_at))
+
+
+def read_marker(environ, secret):
+    """The verified :class:`Marker` the request carries, or ``None``.
+
+    The cookie header is parsed as Beaker parses it, so both agree on what was sent.
     """
     header = environ.get("HTTP_COOKIE", "")
     if MARKER not in header:
         return None
     try:
         morsel = SimpleCookie(header).get(MARKER)
-    except Exception:  # http.cookies rejects some headers outright; same as no cookie
+    except Exception:  # http.cookies rejects some headers outright: same as no cookie
         return None
     if morsel is None:
         return None
-    stamp, _, signature = morsel.value.partition(".")
-    if not stamp.isdigit() or len(stamp) > 12:
+    fields = morsel.value.split(".")
+    if len(fields) != 4 or not (fields[0].isdigit() and fields[1].isdigit()):
         return None
-    if not hmac.compare_digest(signature, _sign(secret, stamp)):
+    if len(fields[0]) > 12 or len(fields[1]) > 12:
         return None
-    return int(stamp)
+    if not hmac.compare_digest(fields[3], _sign(secret, ".".join(fields[:3]))):
+        return None
+    return Marker(int(fields[0]), int(fields[1]), fields[2])
 
 
-def marker_value(secret, login_at):
-    """The marker's value for a sign-in at ``login_at``."""
-    stamp = "%d" % int(login_at)
-    return "%s.%s" % (stamp, _sign(secret, stamp))
+def marker_value(secret, login_at, seen_at, session_id):
+    """The marker's value for a session signed in at ``login_at``, last active at
+    ``seen_at`` (both rounded down: the clock never gains), tied to ``session_id``."""
+    body = "%d.%d.%s" % (int(login_at), int(seen_at), session_tag(secret, session_id))
+    return "%s.%s" % (body, _sign(secret, body))
 
 
-def _sign(secret, stamp):
+def session_tag(secret, session_id):
+    """A short keyed tag of a session id: ties a marker to a session without putting
+    the id itself in a second cookie."""
+    return _mac(secret, "session:%s" % (session_id,))[:16]
+
+
+def _sign(secret, body):
+    return _mac(secret, "marker:" + body)[:32]
+
+
+def _mac(secret, message):
     key = (secret or "").encode("utf-8")
-    message = ("wsgi_session_timeout.marker:" + stamp).encode("ascii")
-    return hmac.new(key, message, hashlib.sha256).hexdigest()[:32]
+    return hmac.new(key, message.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
 def set_cookie(name, value, path="/", domain=None, secure=False, delete=False):

@@ -102,15 +102,15 @@ class SessionTimeoutMiddleware(object):
         verdict = tracker.start()
         if not verdict.signed_in and s.is_guarded(path):
             return self._answer(environ, start_response, tracker, own)
-        return self._pass(environ, start_response, tracker, own)
+        return self._pass(environ, start_response, tracker, own, s.may_replace(path))
 
-    def _pass(self, environ, start_response, tracker, own):
+    def _pass(self, environ, start_response, tracker, own, may_replace):
         state = {"called": False, "replace": False}
 
         def app_start_response(status, headers, exc_info=None):
             state["called"] = True
-            if (exc_info is None and status[:3] == "401" and not state["replace"] and
-                    not tracker.verdict.signed_in and
+            if (may_replace and exc_info is None and status[:3] == "401" and
+                    not state["replace"] and not tracker.verdict.signed_in and
                     not _has_header(headers, "www-authenticate")):
                 # The app says "sign in" in a way scripts cannot act on: answer instead.
                 state["replace"] = True

@@ -77,8 +77,9 @@ class Tracker(object):
         self.cookie_path = params.get("cookie_path") or "/"
         self.cookie_domain = params.get("cookie_domain")
         self.has_cookie = self.key in environ.get("HTTP_COOKIE", "")
-        self.marker_at = cookies.read_marker(environ, self.secret)
-        self.marker = None  # "set" or "delete" when the response must change the marker
+        self.marker = cookies.read_marker(environ, self.secret)
+        self.marker_out = None  # "set" or "delete" when the response changes the marker
+        self.seen_at = None  # the activity time the response's marker carries
         self.ended = False  # the browser's session cookie must go, unless replaced
         self.verdict = expiry.ANONYMOUS_VERDICT
         self.was_signed_in = False
@@ -98,36 +99,49 @@ class Tracker(object):
             # A legacy app stored the user itself: signed in from the first request
             # that sees it.
             self._start_clocks()
-            self.verdict = self._judge()
             return self.verdict
-        seen_at = self.session.get(SEEN_AT)
+        seen_at = self._last_seen(login_at)
         self.verdict = expiry.judge(login_at, seen_at, self.now,
                                     s.idle_timeout, s.absolute_timeout)
         if self.verdict.state == expiry.EXPIRED:
             self._end()
-        else:
-            self.was_signed_in = True
-            if expiry.needs_touch(seen_at, self.now, s.touch_interval):
-                self.session[SEEN_AT] = self.now
-                self.session.save()
-                self.verdict = self._judge()
+            return self.verdict
+        self.was_signed_in = True
+        self.seen_at = seen_at
+        if expiry.needs_touch(seen_at, self.now, s.touch_interval):
+            self.seen_at = self.now
+            self.marker_out = "set"
+            self.verdict = self._judge()
         return self.verdict
 
+    def _last_seen(self, login_at):
+        """The later of the activity time saved in the session (at sign-in, and whenever
+        the app saves) and the one in this session's marker."""
+        seen_at = self.session.get(SEEN_AT)
+        marker = self.marker
+        if marker is not None and marker.belongs_to(self.secret, self.session.id, login_at):
+            try:
+                return max(float(seen_at), marker.seen_at)
+            except (TypeError, ValueError):
+                return marker.seen_at
+        return seen_at
+
     def _lost(self):
-        if self.marker_at is None:
+        if self.marker is None:
             return expiry.ANONYMOUS_VERDICT
-        return expiry.judge_lost(self.marker_at, self.now, self.settings.absolute_timeout)
+        return expiry.judge_lost(self.marker.login_at, self.now, self.settings.absolute_timeout)
 
     def _judge(self):
         s = self.settings
-        return expiry.judge(self.session.get(LOGIN_AT), self.session.get(SEEN_AT), self.now,
+        return expiry.judge(self.session.get(LOGIN_AT), self.seen_at, self.now,
                             s.idle_timeout, s.absolute_timeout)
 
     def _start_clocks(self):
-        self.session[LOGIN_AT] = self.session[SEEN_AT] = self.now
+        self.session[LOGIN_AT] = self.session[SEEN_AT] = self.seen_at = self.now
         self.session.save()
-        self.marker = "set"
+        self.marker_out = "set"
         self.was_signed_in = True
+        self.verdict = self._judge()
 
     # -- called by the app ------------------------------------------------------------
 
@@ -143,12 +157,11 @@ class Tracker(object):
         self.ended = False
         self.session[self.settings.auth_key] = user
         self._start_clocks()
-        self.verdict = self._judge()
 
     def logout(self):
         """See :func:`logout`."""
         self._end()
-        self.marker = "delete"
+        self.marker_out = "delete"
         self.verdict = expiry.ANONYMOUS_VERDICT
         self.was_signed_in = False
 
@@ -169,20 +182,22 @@ class Tracker(object):
 
     def settle(self):
         """After the app: notice an app that signed in or out by writing
-        ``session[auth_key]`` itself, while the session can still be saved."""
-        if not (self.has_cookie or self.marker or self.ended or _accessed(self.session)):
+        ``session[auth_key]`` itself, while the session can still be saved; and when
+        the app saves anyway, keep the activity time in the session too."""
+        if not (self.has_cookie or self.marker_out or self.ended or _accessed(self.session)):
             return
         user = self.session.get(self.settings.auth_key)
         if user is not None and not self.was_signed_in:
             self._start_clocks()
-            self.verdict = self._judge()
         elif user is None and self.was_signed_in:
             self.session.pop(LOGIN_AT, None)
             self.session.pop(SEEN_AT, None)
             self.session.save()
             self.was_signed_in = False
-            self.marker = "delete"
+            self.marker_out = "delete"
             self.verdict = expiry.ANONYMOUS_VERDICT
+        elif self.was_signed_in and _dirty(self.session):
+            self.session[SEEN_AT] = self.seen_at
 
     def headers(self, cookie_sent):
         """The headers this response needs. ``cookie_sent`` tells whether Beaker is
@@ -190,11 +205,12 @@ class Tracker(object):
         result = []
         secure = self.environ.get("wsgi.url_scheme") == "https" or bool(
             _params(self.session).get("secure"))
-        if self.marker == "set":
-            value = cookies.marker_value(self.secret, self.session[LOGIN_AT])
+        if self.marker_out == "set":
+            value = cookies.marker_value(self.secret, self.session[LOGIN_AT], self.seen_at,
+                                         self.session.id)
             result.append(cookies.set_cookie(
                 cookies.MARKER, value, self.cookie_path, self.cookie_domain, secure))
-        elif self.marker == "delete":
+        elif self.marker_out == "delete":
             result.append(cookies.set_cookie(
                 cookies.MARKER, "", self.cookie_path, self.cookie_domain, secure, delete=True))
         if self.ended and not cookie_sent:
@@ -205,6 +221,11 @@ class Tracker(object):
         return result
 
 
+def _dirty(session):
+    dirty = getattr(session, "dirty", None)
+    return bool(dirty is not None and dirty())
+
+
 def _accessed(session):
     accessed = getattr(session, "accessed", None)
     return accessed() if accessed is not None else True
@@ -213,8 +234,7 @@ def _accessed(session):
 def will_send_cookie(session):
     """True when an outer Beaker will send the session cookie for this response: after
     :meth:`Tracker._end` it does so only if the session is saved again."""
-    dirty = getattr(session, "dirty", None)
-    return bool(_params(session).get("auto")) or bool(dirty is not None and dirty())
+    return bool(_params(session).get("auto")) or _dirty(session)
 
 
 def persist(session):

@@ -227,6 +227,11 @@ class Settings(object):
         self.status_reason = status_reasons.get(self.xhr_status) or "Session Expired"
         self.login_path = _login_path(self.login_url)
 
+    def may_replace(self, path):
+        """True when an app's bare 401 for ``path`` may be turned into the expiry answer:
+        never on the login page (a failed sign-in may answer 401) or a public path."""
+        return path != self.login_path and not _matches(path, self.public_paths)
+
     def is_guarded(self, path):
         """True when the middleware itself must answer for ``path`` without a session."""
         if self.protected_paths is None or path == self.login_path:
