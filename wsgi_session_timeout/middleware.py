@@ -10,7 +10,7 @@ import logging
 
 from beaker.session import SessionObject
 
-from . import classify, expiry, responses, session, settings as settings_module
+from . import classify, endpoints, responses, session, settings as settings_module
 from .urls import strip_unsafe_came_from
 
 log = logging.getLogger("wsgi_session_timeout")
@@ -99,7 +99,11 @@ class SessionTimeoutMiddleware(object):
             beaker_session = own = _open_beaker(environ, self.beaker)
         tracker = session.Tracker(environ, beaker_session, s, s.clock())
         environ[session.ENVIRON_KEY] = tracker
-        verdict = tracker.start()
+        endpoint = endpoints.route(path, s.endpoint_prefix)
+        if endpoint is not None:
+            return self._endpoint(endpoint, environ, start_response, tracker, own)
+        activity = session.PASSIVE if endpoints.is_passive(environ) else session.ACTIVE
+        verdict = tracker.start(activity)
         if not verdict.signed_in and s.is_guarded(path):
             return self._answer(environ, start_response, tracker, own)
         return self._pass(environ, start_response, tracker, own, s.may_replace(path))
@@ -127,6 +131,36 @@ class SessionTimeoutMiddleware(object):
             _close(result)
             return self._answer(environ, start_response, tracker, own)
         return result
+
+    def _endpoint(self, name, environ, start_response, tracker, own):
+        method = environ.get("REQUEST_METHOD", "GET").upper()
+        allowed = "POST" if name == endpoints.EXTEND else "GET, HEAD"
+        session_headers = True
+        if method not in allowed:
+            answer = endpoints.json_answer("405 Method Not Allowed", {
+                "status": 405, "title": "Method not allowed"}, [("Allow", allowed)])
+            session_headers = False
+        elif name == endpoints.CLIENT:
+            answer = endpoints.client_script(environ)
+            session_headers = False
+        elif name == endpoints.STATUS:
+            verdict = tracker.start(session.PASSIVE, writes=False)
+            answer = endpoints.json_answer("200 OK", endpoints.status_document(verdict))
+        elif not endpoints.is_same_origin_script(environ):
+            answer = endpoints.json_answer("403 Forbidden", {
+                "status": 403, "title": "Cross-site request refused",
+                "detail": "extend takes same-origin requests with X-Requested-With."})
+            session_headers = False
+        else:
+            verdict = tracker.start(session.EXTEND)
+            if not verdict.signed_in:
+                return self._answer(environ, start_response, tracker, own)
+            answer = endpoints.json_answer("200 OK", endpoints.status_document(verdict))
+        status, headers, body = answer
+        if session_headers:
+            headers = headers + self._session_headers(tracker, own)
+        start_response(status, headers)
+        return [b"" if method == "HEAD" else body]
 
     def _answer(self, environ, start_response, tracker, own):
         kind, consulted = classify.classify(environ)

@@ -14,6 +14,11 @@ from beaker.session import CookieSession
 from . import cookies, expiry
 
 ENVIRON_KEY = "wsgi_session_timeout.tracker"
+
+#: How a request counts towards the idle clock.
+ACTIVE = "active"
+PASSIVE = "passive"
+EXTEND = "extend"
 LOGIN_AT = "_session_timeout.login_at"
 SEEN_AT = "_session_timeout.seen_at"
 
@@ -83,13 +88,20 @@ class Tracker(object):
         self.ended = False  # the browser's session cookie must go, unless replaced
         self.verdict = expiry.ANONYMOUS_VERDICT
         self.was_signed_in = False
+        self.read_only = False
 
     # -- before the app ---------------------------------------------------------------
 
-    def start(self):
+    def start(self, activity=ACTIVE, writes=True):
         """Read the session's clocks (only when the browser sent a session cookie: no
-        cookie, no backend access), expire or record activity, and return the verdict."""
+        cookie, no backend access), expire or record activity, and return the verdict.
+
+        ``activity`` is :data:`ACTIVE` (recorded at most once per touch interval),
+        :data:`PASSIVE` (not recorded) or :data:`EXTEND` (recorded now). With
+        ``writes=False`` nothing about the session changes, not even an expired one.
+        """
         s = self.settings
+        self.read_only = not writes
         user = self.session.get(s.auth_key) if self.has_cookie else None
         if user is None:
             self.verdict = self._lost()
@@ -98,17 +110,21 @@ class Tracker(object):
         if login_at is None:
             # A legacy app stored the user itself: signed in from the first request
             # that sees it.
-            self._start_clocks()
-            return self.verdict
+            if writes:
+                self._start_clocks()
+                return self.verdict
+            login_at = self.seen_at = self.now
         seen_at = self._last_seen(login_at)
         self.verdict = expiry.judge(login_at, seen_at, self.now,
                                     s.idle_timeout, s.absolute_timeout)
         if self.verdict.state == expiry.EXPIRED:
-            self._end()
+            if writes:
+                self._end()
             return self.verdict
         self.was_signed_in = True
         self.seen_at = seen_at
-        if expiry.needs_touch(seen_at, self.now, s.touch_interval):
+        if activity == EXTEND or (
+                activity == ACTIVE and expiry.needs_touch(seen_at, self.now, s.touch_interval)):
             self.seen_at = self.now
             self.marker_out = "set"
             self.verdict = self._judge()
@@ -184,7 +200,8 @@ class Tracker(object):
         """After the app: notice an app that signed in or out by writing
         ``session[auth_key]`` itself, while the session can still be saved; and when
         the app saves anyway, keep the activity time in the session too."""
-        if not (self.has_cookie or self.marker_out or self.ended or _accessed(self.session)):
+        if self.read_only or not (
+                self.has_cookie or self.marker_out or self.ended or _accessed(self.session)):
             return
         user = self.session.get(self.settings.auth_key)
         if user is not None and not self.was_signed_in:

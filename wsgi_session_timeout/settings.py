@@ -154,6 +154,16 @@ def as_callable(name, value):
     return value
 
 
+def as_prefix(name, value):
+    """A path prefix such as ``/_session`` (no trailing slash), or ``None`` for off."""
+    if _is_none(value):
+        return None
+    value = as_text(name, value)
+    if not value.startswith("/") or value.endswith("/") or " " in value:
+        _fail(name, value, "must start with '/' and not end with one, like '/_session'")
+    return value
+
+
 #: (option, converter, default). The one table ini strings and keyword arguments share.
 OPTIONS = (
     ("login_url", as_login_url, "/login"),
@@ -168,6 +178,7 @@ OPTIONS = (
     ("realm", as_text, "app"),
     ("came_from_param", as_token, "came_from"),
     ("clock", as_callable, time.time),
+    ("endpoint_prefix", as_prefix, "/_session"),
 )
 _CONVERTERS = dict((name, conv) for name, conv, _ in OPTIONS)
 

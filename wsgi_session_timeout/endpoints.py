@@ -1,0 +1,87 @@
+"""The middleware's own endpoints, under ``endpoint_prefix`` (default ``/_session``):
+
+- ``GET status``: is this browser signed in, and for how long. Reading it is not
+  activity: it never extends, writes or creates a session, so a page may poll it.
+- ``POST extend``: counts as activity (never past the absolute timeout) and answers like
+  ``status``. Only same-origin scripts may call it.
+- ``GET client.js``: the client script, cacheable, with an ``ETag``.
+
+Requests that carry ``X-Session-Passive: 1`` (background polls) are served as usual but
+are not activity either.
+"""
+
+import hashlib
+import json
+import os
+
+from .urls import same_origin_path
+
+STATUS = "status"
+EXTEND = "extend"
+CLIENT = "client.js"
+PASSIVE_HEADER = "HTTP_X_SESSION_PASSIVE"
+
+_SCRIPT = os.path.join(os.path.dirname(__file__), "static", "session-timeout.js")
+_script_cache = []
+
+
+def route(path, prefix):
+    """The endpoint ``path`` names under ``prefix``, or ``None``."""
+    if prefix is None or not path.startswith(prefix + "/"):
+        return None
+    name = path[len(prefix) + 1:]
+    return name if name in (STATUS, EXTEND, CLIENT) else None
+
+
+def is_passive(environ):
+    """True when the request says it is a background poll, not the user's activity."""
+    return environ.get(PASSIVE_HEADER, "").strip().lower() in ("1", "true", "yes")
+
+
+def status_document(verdict):
+    """The JSON document ``status`` and ``extend`` answer with."""
+    return {
+        "authenticated": verdict.signed_in,
+        "expires_in": verdict.expires_in,
+        "idle_expires_in": verdict.idle_expires_in,
+        "absolute_expires_in": verdict.absolute_expires_in,
+    }
+
+
+def is_same_origin_script(environ):
+    """True when a request may extend the session: sent by a script
+    (``X-Requested-With``, which a cross-site form cannot send and a cross-origin script
+    cannot send without the server's CORS consent) from this very origin
+    (``Sec-Fetch-Site`` and ``Origin``, where the browser sends them)."""
+    if environ.get("HTTP_X_REQUESTED_WITH", "").lower() != "xmlhttprequest":
+        return False
+    site = environ.get("HTTP_SEC_FETCH_SITE")
+    if site is not None and site.strip().lower() != "same-origin":
+        return False
+    origin = environ.get("HTTP_ORIGIN")
+    if origin is not None and same_origin_path(origin.strip() + "/", environ) is None:
+        return False
+    return True
+
+
+def json_answer(status, document, headers=()):
+    """``(status, headers, body)`` for a JSON answer that no cache may keep."""
+    body = json.dumps(document, sort_keys=True).encode("utf-8")
+    return status, [("Content-Type", "application/json"), ("Cache-Control", "no-store"),
+                    ("Content-Length", str(len(body)))] + list(headers), body
+
+
+def client_script(environ):
+    """``(status, headers, body)`` for the client script, honouring ``If-None-Match``."""
+    if not _script_cache:
+        with open(_SCRIPT, "rb") as handle:
+            body = handle.read()
+        etag = '"%s"' % hashlib.sha1(body).hexdigest()[:20]
+        _script_cache.append((body, etag))
+    body, etag = _script_cache[0]
+    headers = [("ETag", etag), ("Cache-Control", "public, max-age=3600")]
+    if etag in [t.strip() for t in environ.get("HTTP_IF_NONE_MATCH", "").split(",")]:
+        return "304 Not Modified", headers, b""
+    headers += [("Content-Type", "application/javascript; charset=utf-8"),
+                ("Content-Length", str(len(body)))]
+    return "200 OK", headers, body
