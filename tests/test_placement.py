@@ -143,3 +143,22 @@ def test_cookie_sessions_sign_in_expire_and_sign_out(cookie_app, clock):
     cookie_app.get("/logout")
     response = cookie_app.get("/api/x", headers=XHR, status=401)
     assert json.loads(response.body.decode("utf-8"))["error"] == "login_required"
+
+
+def test_store_gets_an_expiry_from_the_absolute_timeout(clock):
+    from wsgi_session_timeout.session import StoreTTLSession
+    middleware = SessionTimeoutMiddleware(apps.app, {"beaker.session.secret": "x"},
+                                          clock=clock, absolute_timeout=3600)
+    assert middleware.beaker["store_ttl"] == 3720
+    assert middleware.beaker["session_class"] is StoreTTLSession
+    app = webtest.TestApp(middleware, lint=True)
+    app.post("/login")
+    environ_session = []
+
+    def grab(environ, start_response):
+        environ_session.append(environ["beaker.session"]._session())
+        return apps.app(environ, start_response)
+    middleware.app = grab
+    app.get("/get")
+    assert environ_session[0].namespace.namespace == app.cookies["beaker.session.id"]
+    assert environ_session[0].namespace_args["timeout"] == 3720

@@ -80,6 +80,8 @@ class SessionTimeoutMiddleware(object):
         self.app = app
         self.settings = settings_module.parse(config, **options)
         self.beaker = self.settings.beaker
+        if self.beaker is not None and "store_ttl" in self.beaker:
+            self.beaker = dict(self.beaker, session_class=session.StoreTTLSession)
         if self.beaker is not None:
             inner = find_inner_beaker(app)
             if inner is not None:

@@ -9,7 +9,7 @@ find it there.
 import time
 import uuid
 
-from beaker.session import CookieSession
+from beaker.session import CookieSession, Session
 
 from . import cookies, expiry
 
@@ -276,3 +276,30 @@ def _drop_record(real):
             del namespace["session"]
     finally:
         namespace.release_write_lock()
+
+
+class StoreTTLSession(Session):
+    """Beaker's ``Session``, giving the store an expiry (``store_ttl`` seconds) without
+    Beaker's own ``timeout``, which would also write the session on every request.
+
+    Backends that take a ``timeout`` (Redis: ``SETEX``) then drop dead records by
+    themselves; the others ignore it.
+    """
+
+    def __init__(self, request, store_ttl=None, **params):
+        self.store_ttl = store_ttl
+        Session.__init__(self, request, **params)
+
+    def _with_ttl(self):
+        if self.store_ttl:
+            self.namespace_args.setdefault("timeout", self.store_ttl)
+
+    def load(self):
+        """Load, with the store's expiry in place for the namespace it opens."""
+        self._with_ttl()
+        return Session.load(self)
+
+    def save(self, accessed_only=False):
+        """Save, with the store's expiry in place for the namespace it opens."""
+        self._with_ttl()
+        return Session.save(self, accessed_only)

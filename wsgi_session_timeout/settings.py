@@ -290,13 +290,13 @@ def parse(config=None, **kwargs):
         if name not in _CONVERTERS:
             raise ValueError("Unknown option %r (known: %s)" % (key, ", ".join(sorted(_CONVERTERS))))
         options[name] = _CONVERTERS[name](key, value)
-    beaker_options = _beaker_options(beaker) if beaker else None
+    beaker_options = _beaker_options(beaker, options.get("absolute_timeout")) if beaker else None
     settings = Settings(options, beaker_options)
     _cross_check(settings)
     return settings
 
 
-def _beaker_options(raw):
+def _beaker_options(raw, absolute_timeout):
     options = {}
     for name, (key, value) in raw.items():
         converter = BEAKER_CONVERTERS.get(name)
@@ -321,6 +321,10 @@ def _beaker_options(raw):
     if options.get("timeout") is None:
         options.pop("timeout", None)
         options.setdefault("save_accessed_time", False)
+        if absolute_timeout and options.get("type") != "cookie":
+            # No session outlives its absolute timeout: the store may drop it then
+            # (Beaker keeps the same two minutes of slack for its own timeout).
+            options["store_ttl"] = absolute_timeout + 120
     return options
 
 
