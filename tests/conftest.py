@@ -5,29 +5,14 @@ import pytest
 from webtest import TestApp
 
 from wsgi_session_timeout import SessionTimeoutMiddleware
-from wsgi_session_timeout.testing import FileClock  # noqa: F401 (import check)
 
 from . import apps
 
-START = 1700000000.0
-
-
-class Clock(object):
-    """A clock the tests move by hand."""
-
-    def __init__(self, now=START):
-        self.now = now
-
-    def __call__(self):
-        return self.now
-
-    def advance(self, seconds):
-        self.now += seconds
-
 
 @pytest.fixture
-def clock():
-    return Clock()
+def clock(session_clock):
+    """The clock the tests move by hand (the plugin's ``session_clock``)."""
+    return session_clock
 
 
 @pytest.fixture(params=["memory", "file"])

@@ -160,5 +160,5 @@ def test_store_gets_an_expiry_from_the_absolute_timeout(clock):
         return apps.app(environ, start_response)
     middleware.app = grab
     app.get("/get")
-    assert environ_session[0].namespace.namespace == app.cookies["beaker.session.id"]
+    assert environ_session[0].namespace.namespace == environ_session[0].id
     assert environ_session[0].namespace_args["timeout"] == 3720

@@ -8,6 +8,7 @@ module only calls them in order and keeps PEP 3333's promises (``close()`` exact
 
 import logging
 
+from beaker.middleware import SessionMiddleware
 from beaker.session import SessionObject
 
 from . import classify, endpoints, responses, session, settings as settings_module
@@ -83,9 +84,9 @@ class SessionTimeoutMiddleware(object):
         if self.beaker is not None and "store_ttl" in self.beaker:
             self.beaker = dict(self.beaker, session_class=session.StoreTTLSession)
         if self.beaker is not None:
-            inner = find_inner_beaker(app)
-            if inner is not None:
-                raise ValueError(INNER_BEAKER % ("found at start-up: %r" % inner,))
+            inner = find_wrapped(app, SessionMiddleware)
+            if inner:
+                raise ValueError(INNER_BEAKER % ("found at start-up: %r" % inner[0],))
 
     def __call__(self, environ, start_response):
         s = self.settings
@@ -248,24 +249,36 @@ class _Primed(object):
         _close(self._original)
 
 
-def find_inner_beaker(app, depth=25):
-    """A Beaker ``SessionMiddleware`` reachable from ``app`` through the attributes
-    middleware commonly keep their wrapped app in, or ``None``."""
-    from beaker.middleware import SessionMiddleware
+#: Attributes middleware commonly keep the application they wrap in.
+WRAPPED_ATTRIBUTES = ("app", "application", "applications", "wrap_app", "wrapped", "_app",
+                      "apps", "mounts")
 
+
+def find_wrapped(app, cls, limit=2000):
+    """Every instance of ``cls`` reachable from ``app`` through
+    :data:`WRAPPED_ATTRIBUTES` (and the lists and dicts they hold), nearest first. The
+    walk does not look inside a match, and gives up after ``limit`` objects."""
+    found = []
     seen = set()
-    todo = [(app, 0)]
-    while todo:
-        node, level = todo.pop()
-        if node is None or id(node) in seen or level > depth:
+    todo = [app]
+    while todo and len(seen) < limit:
+        node = todo.pop(0)
+        if node is None or id(node) in seen or isinstance(node, (str, bytes, int, float)):
             continue
         seen.add(id(node))
-        if isinstance(node, SessionMiddleware):
-            return node
-        for attr in ("app", "application", "wrap_app", "wrapped", "_app", "apps"):
-            child = getattr(node, attr, None)
-            if isinstance(child, (list, tuple)):
-                todo.extend((c, level + 1) for c in child)
-            elif child is not None and not isinstance(child, (str, bytes)):
-                todo.append((child, level + 1))
-    return None
+        if isinstance(node, cls):
+            found.append(node)
+        elif isinstance(node, dict):
+            todo.extend(node.values())
+        elif isinstance(node, (list, tuple)):
+            todo.extend(node)
+        else:
+            todo.extend(_attribute(node, name) for name in WRAPPED_ATTRIBUTES)
+    return found
+
+
+def _attribute(node, name):
+    try:
+        return getattr(node, name, None)
+    except Exception:  # a property that fails is as good as no attribute here
+        return None

@@ -10,7 +10,8 @@ import json
 from . import classify
 from .urls import login_location, request_path, same_origin_path
 
-_TITLES = {
+#: ``error`` code -> (title, detail) of the answer.
+TITLES = {
     "session_expired": ("Session expired", "Your session has expired. Sign in again to continue."),
     "login_required": ("Sign-in required", "This request needs a signed-in session."),
 }
@@ -38,7 +39,7 @@ def answer(kind, consulted, verdict, environ, settings):
     location = login_location(settings.login_url, environ, settings.came_from_param,
                               came_from(kind, environ))
     error = verdict.error
-    title, detail = _TITLES[error]
+    title, detail = TITLES[error]
     headers = [("Cache-Control", "no-store"), ("Vary", ", ".join(consulted + ("Cookie",)))]
     if kind == classify.NAVIGATION:
         method = environ.get("REQUEST_METHOD", "GET").upper()

@@ -36,9 +36,9 @@ import time
 from datetime import timedelta
 
 from . import classify, settings as settings_module
-from ._compat import PY2, parse_qsl, string_types, text_type, urlsplit
-from .middleware import SessionTimeoutMiddleware
-from .responses import _TITLES as TITLES
+from ._compat import PY2, parse_qsl, text_type, urlsplit
+from .middleware import WRAPPED_ATTRIBUTES, SessionTimeoutMiddleware, find_wrapped
+from .responses import TITLES
 from .session import login, logout
 from .urls import login_location
 
@@ -75,10 +75,7 @@ _NAMES = {classify.NAVIGATION: "a browser navigation", classify.XHR: "an XHR req
 _REDIRECTS = (301, 302, 303, 307, 308)
 _SHOWN_HEADERS = ("Content-Type", "Location", "WWW-Authenticate", "HX-Redirect",
                   "Cache-Control", "Vary", "Session-Expires-In")
-_WRAPPED = ("app", "application", "applications", "wrap_app", "wrapped", "_app", "apps",
-            "mounts")
 _BODY_EXCERPT = 600
-_SCALARS = string_types + (bytes, numbers.Number)
 
 
 class _Any(object):
@@ -260,36 +257,13 @@ def _require_middlewares(target, caller):
         raise ValueError(
             "%s: found no SessionTimeoutMiddleware in %r (looked through the attributes "
             "%s). Pass the middleware itself, or a TestApp around an app that holds it."
-            % (caller, target, ", ".join(_WRAPPED)))
+            % (caller, target, ", ".join(WRAPPED_ATTRIBUTES)))
     return found
 
 
-def _find_middlewares(target, limit=2000):
+def _find_middlewares(target):
     """Every :class:`SessionTimeoutMiddleware` reachable from ``target``, nearest first."""
-    found = []
-    seen = set()
-    todo = [target]
-    while todo and len(seen) < limit:
-        node = todo.pop(0)
-        if node is None or id(node) in seen or isinstance(node, _SCALARS):
-            continue
-        seen.add(id(node))
-        if isinstance(node, SessionTimeoutMiddleware):
-            found.append(node)
-        elif isinstance(node, dict):
-            todo.extend(node.values())
-        elif isinstance(node, (list, tuple)):
-            todo.extend(node)
-        else:
-            todo.extend(_attribute(node, name) for name in _WRAPPED)
-    return found
-
-
-def _attribute(node, name):
-    try:
-        return getattr(node, name, None)
-    except Exception:  # a property that fails is as good as no attribute here
-        return None
+    return find_wrapped(target, SessionTimeoutMiddleware)
 
 
 # -- requests as each kind of client ------------------------------------------------------
