@@ -552,3 +552,20 @@ def test_login_outside_the_middleware_says_what_is_missing():
     with pytest.raises(RuntimeError) as info:
         login({}, "x")
     assert "need SessionTimeoutMiddleware around the application" in str(info.value)
+
+
+@pytest.mark.parametrize("header, found", [
+    ("session=abc", True), ("a=1; session=abc", True), ("a=1;session=abc", True),
+    ("wsgi_session_timeout=1.2.3.4", False), ("mysession=abc", False), ("", False),
+    ("x=session=abc", False),
+])
+def test_cookie_presence_check_is_exact(header, found):
+    from wsgi_session_timeout.session import _sends_cookie
+    assert _sends_cookie(header, "session") is found
+
+
+def test_inner_beaker_is_refused_even_without_beaker_settings():
+    from beaker.middleware import SessionMiddleware
+    with pytest.raises(ValueError) as info:
+        SessionTimeoutMiddleware(SessionMiddleware(apps.app, {"session.secret": "x"}))
+    assert "found at start-up" in str(info.value)

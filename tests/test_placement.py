@@ -104,7 +104,7 @@ def test_inner_beaker_hidden_from_the_walk_is_refused_at_run_time():
     app = webtest.TestApp(SessionTimeoutMiddleware(opaque, {"beaker.session.secret": "x"}))
     with pytest.raises(RuntimeError) as info:
         app.get("/")
-    assert "replaced environ['beaker.session']" in str(info.value)
+    assert "replaces environ['beaker.session'] on every request" in str(info.value)
 
 
 def test_no_beaker_anywhere_says_how_to_fix_it():

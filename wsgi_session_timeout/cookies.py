@@ -32,8 +32,8 @@ class Marker(namedtuple("Marker", "login_at seen_at session_tag")):
 
     def belongs_to(self, secret, session_id, login_at):
         """True when this marker was written for ``session_id`` and that sign-in."""
-        return (hmac.compare_digest(self.session_tag, session_tag(secret, session_id)) and
-                self.login_at == int(login_at))
+        return same_tag(self.session_tag, session_tag(secret, session_id)) and (
+            self.login_at == int(login_at))
 
 
 def read_marker(environ, secret):
@@ -71,6 +71,11 @@ def session_tag(secret, session_id):
     """A short keyed tag of a session id: ties a marker to a session without putting
     the id itself in a second cookie."""
     return _mac(secret, "session:%s" % (session_id,))[:16]
+
+
+def same_tag(a, b):
+    """Constant-time comparison of two tags."""
+    return hmac.compare_digest(a, b)
 
 
 def _sign(secret, body):

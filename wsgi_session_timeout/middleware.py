@@ -7,6 +7,8 @@ module only calls them in order and keeps PEP 3333's promises (``close()`` exact
 """
 
 import logging
+import re
+import time
 
 from beaker.middleware import SessionMiddleware
 from beaker.session import SessionObject
@@ -22,11 +24,18 @@ NO_BEAKER = (
     "SessionTimeoutMiddleware(app, config) (it then runs Beaker itself), or put Beaker's "
     "SessionMiddleware (egg:Beaker#beaker_session) outside it.")
 INNER_BEAKER = (
-    "A Beaker SessionMiddleware inside the application replaced environ['beaker.session'] "
-    "(%s): the application's session writes would race the middleware's. Remove the "
-    "inner one (in a Pylons config/middleware.py, replace 'app = SessionMiddleware(app, "
-    "config)' by 'app = SessionTimeoutMiddleware(app, config)'), or put "
-    "SessionTimeoutMiddleware inside it, between Beaker and the application.")
+    "A Beaker SessionMiddleware inside the application (%s) replaces "
+    "environ['beaker.session'] on every request, so the application's session writes "
+    "would race the middleware's. Remove the inner one: in a Pylons config/middleware.py, "
+    "replace 'app = SessionMiddleware(app, config)' by "
+    "'app = SessionTimeoutMiddleware(app, config)' and take the filter out of the "
+    "pipeline; elsewhere, put SessionTimeoutMiddleware inside it, between Beaker and the "
+    "application.")
+
+#: Pylons' StatusCodeRedirect (outside the middleware in a generated Pylons stack) turns
+#: every 401/403 into its own HTML error page, headers and body dropped, unless this
+#: key is set. Set on the middleware's own answers only: the app's errors still render.
+KEEP_MY_STATUS = "pylons.status_code_redirect"
 
 
 class SessionTimeoutMiddleware(object):
@@ -83,10 +92,10 @@ class SessionTimeoutMiddleware(object):
         self.beaker = self.settings.beaker
         if self.beaker is not None and "store_ttl" in self.beaker:
             self.beaker = dict(self.beaker, session_class=session.StoreTTLSession)
-        if self.beaker is not None:
-            inner = find_wrapped(app, SessionMiddleware)
-            if inner:
-                raise ValueError(INNER_BEAKER % ("found at start-up: %r" % inner[0],))
+        inner = find_wrapped(app, SessionMiddleware)
+        if inner:
+            raise ValueError(INNER_BEAKER % ("found at start-up: %r" % inner[0],))
+        self._outage = _OutageLog()
 
     def __call__(self, environ, start_response):
         s = self.settings
@@ -103,39 +112,78 @@ class SessionTimeoutMiddleware(object):
         tracker = session.Tracker(environ, beaker_session, s, s.clock())
         environ[session.ENVIRON_KEY] = tracker
         endpoint = endpoints.route(path, s.endpoint_prefix)
-        if endpoint is not None:
-            return self._endpoint(endpoint, environ, start_response, tracker, own)
-        activity = session.PASSIVE if endpoints.is_passive(environ) else session.ACTIVE
-        verdict = tracker.start(activity)
+        try:
+            if endpoint is not None:
+                return self._endpoint(endpoint, environ, start_response, tracker, own)
+            activity = session.PASSIVE if endpoints.is_passive(environ) else session.ACTIVE
+            verdict = tracker.start(activity)
+        except session.StoreUnavailable as exc:
+            self._outage.down(exc)
+            if endpoint is not None or s.is_guarded(path):
+                return self._unavailable(environ, start_response)
+            # Pages that do not need the session still work; one that does fails with
+            # StoreUnavailable, answered below.
+            tracker.outage = True
+            environ["beaker.session"] = session.UnavailableSession()
+            return self._pass(environ, start_response, tracker, None, False)
+        if tracker.has_cookie:
+            self._outage.up()
         if not verdict.signed_in and s.is_guarded(path):
             return self._answer(environ, start_response, tracker, own)
         return self._pass(environ, start_response, tracker, own, s.may_replace(path))
 
     def _pass(self, environ, start_response, tracker, own, may_replace):
-        state = {"called": False, "replace": False}
+        state = {"called": False, "forwarded": False, "replace": None}
 
         def app_start_response(status, headers, exc_info=None):
             state["called"] = True
+            if tracker.outage and status[:1] == "5" and not state["forwarded"]:
+                # The app failed because the store is down: say so, and when to retry.
+                state["replace"] = "outage"
+                return _discard
             if (may_replace and exc_info is None and status[:3] == "401" and
                     not state["replace"] and not tracker.verdict.signed_in and
                     not _has_header(headers, "www-authenticate")):
                 # The app says "sign in" in a way scripts cannot act on: answer instead.
-                state["replace"] = True
+                state["replace"] = "login"
                 return _discard
-            state["replace"] = False
-            _check_same_session(environ, tracker)
-            headers = list(headers) + self._session_headers(tracker, own)
+            state["replace"] = None
+            if not tracker.outage:
+                _check_same_session(environ, tracker)
+                try:
+                    headers = list(headers) + self._session_headers(tracker, own)
+                except session.StoreUnavailable:
+                    tracker.outage = True
+                    raise
+            state["forwarded"] = True
             return start_response(status, headers, exc_info)
 
-        result = self.app(environ, app_start_response)
-        if not state["called"]:
-            result = _prime(result, lambda: state["called"])
-        if state["replace"]:
+        try:
+            result = self.app(environ, app_start_response)
+            if not state["called"]:
+                result = _prime(result, lambda: state["called"])
+        except session.StoreUnavailable as exc:
+            if state["forwarded"]:
+                raise
+            self._outage.down(exc)
+            return self._unavailable(environ, start_response)
+        if state["replace"] == "outage":
+            _close(result)
+            return self._unavailable(environ, start_response)
+        if state["replace"] == "login":
             _close(result)
             return self._answer(environ, start_response, tracker, own)
         return result
 
+    def _unavailable(self, environ, start_response):
+        environ[KEEP_MY_STATUS] = True
+        kind, consulted = classify.classify(environ)
+        status, headers, body = responses.unavailable(kind, consulted, environ)
+        start_response(status, headers)
+        return [body]
+
     def _endpoint(self, name, environ, start_response, tracker, own):
+        environ[KEEP_MY_STATUS] = True
         method = environ.get("REQUEST_METHOD", "GET").upper()
         allowed = "POST" if name == endpoints.EXTEND else "GET, HEAD"
         session_headers = True
@@ -166,19 +214,50 @@ class SessionTimeoutMiddleware(object):
         return [b"" if method == "HEAD" else body]
 
     def _answer(self, environ, start_response, tracker, own):
+        environ[KEEP_MY_STATUS] = True
         kind, consulted = classify.classify(environ)
         status, headers, body = responses.answer(kind, consulted, tracker.verdict, environ,
                                                  self.settings)
-        start_response(status, headers + self._session_headers(tracker, own))
+        try:
+            headers = headers + self._session_headers(tracker, own)
+        except session.StoreUnavailable as exc:
+            self._outage.down(exc)
+            return self._unavailable(environ, start_response)
+        start_response(status, headers)
         return [body]
 
     def _session_headers(self, tracker, own):
         tracker.settle()
         if own is not None:
-            beaker_cookie = session.persist(own)
+            beaker_cookie = session.persist(own, tracker.environ.get("wsgi.url_scheme") == "https")
             extra = [beaker_cookie] if beaker_cookie else []
             return extra + tracker.headers(cookie_sent=bool(beaker_cookie))
         return tracker.headers(cookie_sent=session.will_send_cookie(tracker.session))
+
+
+class _OutageLog(object):
+    """Logs a store outage once when it starts and once when it ends, not per request."""
+
+    def __init__(self):
+        self.since = None
+
+    def down(self, exc):
+        if self.since is None:
+            self.since = time.time()
+            log.error("session store unavailable (answering 503 until it is back): %s: %s",
+                      exc.__class__.__name__, _describe(exc))
+
+    def up(self):
+        if self.since is not None:
+            since, self.since = self.since, None
+            log.warning("session store available again after %.0f s", time.time() - since)
+
+
+def _describe(exc):
+    """The cause of a store failure, without session ids (they are credentials)."""
+    cause = exc.args[0] if exc.args else exc
+    text = "%s" % (cause,)
+    return re.sub(r"[0-9a-f]{32,}", "<id>", text)
 
 
 def _open_beaker(environ, options):

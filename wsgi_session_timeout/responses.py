@@ -87,3 +87,31 @@ def _quoted(value):
 def _html_escape(value):
     return (value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
             .replace('"', "&quot;"))
+
+
+RETRY_AFTER = 5
+_UNAVAILABLE = ("Session store unavailable",
+                "Sessions are unavailable for a moment. Please try again shortly.")
+
+
+def unavailable(kind, consulted, environ):
+    """``(status, headers, body)`` for a request that needs the session while the store
+    is down: ``503`` with ``Retry-After``, nothing that signs the user out."""
+    title, detail = _UNAVAILABLE
+    headers = [("Cache-Control", "no-store"), ("Retry-After", str(RETRY_AFTER)),
+               ("Vary", ", ".join(consulted + ("Cookie",)))]
+    if kind == classify.NAVIGATION:
+        headers.append(("Content-Type", "text/html; charset=utf-8"))
+        body = _PAGE_503 % {"title": title, "detail": detail}
+    else:
+        headers.append(("Content-Type", "application/problem+json"))
+        body = json.dumps({
+            "type": "urn:wsgi-session-timeout:store_unavailable", "title": title,
+            "status": 503, "detail": detail, "error": "store_unavailable",
+            "retry_after": RETRY_AFTER}, sort_keys=True)
+    return _finish("503 Service Unavailable", headers, body, environ)
+
+
+_PAGE_503 = (
+    '<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>%(title)s</title></head>'
+    '<body><h1>%(title)s</h1><p>%(detail)s</p></body></html>\n')

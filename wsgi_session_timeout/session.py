@@ -23,6 +23,29 @@ LOGIN_AT = "_session_timeout.login_at"
 SEEN_AT = "_session_timeout.seen_at"
 
 
+class StoreUnavailable(Exception):
+    """The session store failed (down, unreachable, or not keeping what it is given).
+
+    Not a sign-out: nothing about the session is changed, and the middleware answers
+    ``503`` with ``Retry-After`` to requests that need the session.
+    """
+
+
+class UnavailableSession(object):
+    """Stands in for ``environ['beaker.session']`` while the store is down: any use
+    raises :class:`StoreUnavailable`, so an app that needs the session fails in a way
+    the middleware can answer, and one that does not still works."""
+
+    def _fail(self, *args, **kwargs):
+        raise StoreUnavailable("the session store is unavailable")
+
+    __getitem__ = __setitem__ = __delitem__ = __contains__ = __iter__ = _fail
+    get = save = delete = invalidate = persist = _fail
+
+    def __getattr__(self, name):
+        self._fail()
+
+
 def login(environ, user):
     """Sign ``user`` in for this request's session.
 
@@ -81,13 +104,15 @@ class Tracker(object):
         self.secret = params.get("secret") or params.get("validate_key") or ""
         self.cookie_path = params.get("cookie_path") or "/"
         self.cookie_domain = params.get("cookie_domain")
-        self.has_cookie = self.key in environ.get("HTTP_COOKIE", "")
+        self.has_cookie = _sends_cookie(environ.get("HTTP_COOKIE", ""), self.key)
         self.marker = cookies.read_marker(environ, self.secret)
         self.marker_out = None  # "set" or "delete" when the response changes the marker
         self.seen_at = None  # the activity time the response's marker carries
         self.ended = False  # the browser's session cookie must go, unless replaced
         self.verdict = expiry.ANONYMOUS_VERDICT
         self.was_signed_in = False
+        self.logged_in = False  # login() was called during this request
+        self.outage = False  # the store failed during this request
         self.read_only = False
 
     # -- before the app ---------------------------------------------------------------
@@ -102,7 +127,16 @@ class Tracker(object):
         """
         s = self.settings
         self.read_only = not writes
-        user = self.session.get(s.auth_key) if self.has_cookie else None
+        user = None
+        if self.has_cookie:
+            try:
+                user = self.session.get(s.auth_key)
+                if user is None and self._unexpectedly_gone():
+                    self._probe()
+            except StoreUnavailable:
+                raise
+            except Exception as exc:  # whatever the backend raises: not a sign-out
+                raise StoreUnavailable(exc)
         if user is None:
             self.verdict = self._lost()
             return self.verdict
@@ -142,6 +176,39 @@ class Tracker(object):
                 return marker.seen_at
         return seen_at
 
+    def _unexpectedly_gone(self):
+        """True when the browser's marker says its session, this very id, should still
+        be alive, yet the store has no record: evicted, or a store (memcached) that
+        answers "not found" when it is down."""
+        marker = self.marker
+        if marker is None or not cookies.same_tag(marker.session_tag, cookies.session_tag(
+                self.secret, self.session.id)):
+            return False
+        s = self.settings
+        return expiry.judge(marker.login_at, marker.seen_at, self.now,
+                            s.idle_timeout, s.absolute_timeout).signed_in
+
+    def _probe(self):
+        """Write and read back a value: raises :class:`StoreUnavailable` when the store
+        does not keep it."""
+        real = _real(self.session)
+        if _is_cookie_session(real):
+            return
+        token = uuid.uuid4().hex
+        namespace = _namespace(real, "wsgi_session_timeout.probe")
+        namespace.acquire_write_lock()
+        try:
+            namespace["probe"] = token
+        finally:
+            namespace.release_write_lock()
+        namespace.acquire_read_lock()
+        try:
+            kept = namespace["probe"] if "probe" in namespace else None
+        finally:
+            namespace.release_read_lock()
+        if kept != token:
+            raise StoreUnavailable("the session store did not keep a probe value")
+
     def _lost(self):
         if self.marker is None:
             return expiry.ANONYMOUS_VERDICT
@@ -163,19 +230,24 @@ class Tracker(object):
 
     def login(self, user):
         """See :func:`login`."""
+        if self.outage:
+            raise StoreUnavailable("cannot sign in while the session store is unavailable")
         real = _real(self.session)
         if _is_cookie_session(real):
             real["_id"] = uuid.uuid4().hex
         else:
             if not real.is_new:
-                _drop_record(real)
+                _store(_drop_record, real)
             real.regenerate_id()
         self.ended = False
+        self.logged_in = True
         self.session[self.settings.auth_key] = user
         self._start_clocks()
 
     def logout(self):
         """See :func:`logout`."""
+        if self.outage:
+            raise StoreUnavailable("cannot sign out while the session store is unavailable")
         self._end()
         self.marker_out = "delete"
         self.verdict = expiry.ANONYMOUS_VERDICT
@@ -188,7 +260,8 @@ class Tracker(object):
             self.session.save()
             return
         if not real.is_new:
-            _drop_record(real)
+            _store(_drop_record, real)
+            _store(_mark_ended, real, self.now)
         real.clear()
         real._create_id()  # a fresh id, stored (and sent) only if the app saves
         real["_creation_time"] = real["_accessed_time"] = time.time()
@@ -204,6 +277,12 @@ class Tracker(object):
                 self.has_cookie or self.marker_out or self.ended or _accessed(self.session)):
             return
         user = self.session.get(self.settings.auth_key)
+        if user is not None and self.was_signed_in and not self.logged_in and (
+                self._will_save() and _store(_was_ended, _real(self.session))):
+            # Another request signed this session out (or expired it) while this one
+            # ran: whatever this one saves must not bring it back.
+            self._revoke()
+            return
         if user is not None and not self.was_signed_in:
             self._start_clocks()
         elif user is None and self.was_signed_in:
@@ -215,6 +294,21 @@ class Tracker(object):
             self.verdict = expiry.ANONYMOUS_VERDICT
         elif self.was_signed_in and _dirty(self.session):
             self.session[SEEN_AT] = self.seen_at
+
+    def _will_save(self):
+        params = _params(self.session)
+        if _dirty(self.session) or params.get("auto"):
+            return True
+        # Beaker's default writes back what it loaded, on every request that read it.
+        return bool(params.get("save_accessed_time", True)) and _accessed(self.session)
+
+    def _revoke(self):
+        real = _real(self.session)
+        real.clear()
+        real.accessed_dict = {}
+        self.was_signed_in = False
+        self.marker_out = "delete"
+        self.verdict = expiry.ANONYMOUS_VERDICT
 
     def headers(self, cookie_sent):
         """The headers this response needs. ``cookie_sent`` tells whether Beaker is
@@ -243,6 +337,18 @@ def _dirty(session):
     return bool(dirty is not None and dirty())
 
 
+def _sends_cookie(header, name):
+    """A cheap test that ``header`` names cookie ``name`` (Beaker parses it for real):
+    ``name=`` at the start or after a separator, so ``session`` is not found in
+    ``wsgi_session_timeout=...``."""
+    at = header.find(name + "=")
+    while at >= 0:
+        if at == 0 or header[at - 1] in "; \t":
+            return True
+        at = header.find(name + "=", at + 1)
+    return False
+
+
 def _accessed(session):
     accessed = getattr(session, "accessed", None)
     return accessed() if accessed is not None else True
@@ -254,22 +360,61 @@ def will_send_cookie(session):
     return bool(_params(session).get("auto")) or _dirty(session)
 
 
-def persist(session):
+def persist(session, secure=False):
     """Save a session the middleware opened itself, as Beaker's own middleware does;
-    return its ``Set-Cookie`` header, or ``None``."""
+    return its ``Set-Cookie`` header (marked ``Secure`` when ``secure``), or ``None``."""
     if not session.accessed():
         return None
-    session.persist()
+    _store(session.persist)
     out = session.__dict__["_headers"]
     if out.get("set_cookie") and out.get("cookie_out"):
-        return ("Set-Cookie", out["cookie_out"].strip())
+        cookie = out["cookie_out"].strip()
+        if secure and "; secure" not in cookie.lower():
+            cookie += "; Secure"
+        return ("Set-Cookie", cookie)
     return None
+
+
+def _store(function, *args):
+    """Call ``function``; a failure of the store becomes :class:`StoreUnavailable`."""
+    try:
+        return function(*args)
+    except StoreUnavailable:
+        raise
+    except Exception as exc:
+        raise StoreUnavailable(exc)
+
+
+def _namespace(real, name):
+    """A namespace of the session's own store (same backend, same settings)."""
+    return real.namespace_class(name, data_dir=real.data_dir, digest_filenames=False,
+                                **real.namespace_args)
+
+
+def _mark_ended(real, now):
+    """Leave a note that this session id was ended, beside (not inside) its record, so a
+    request still in flight cannot save the session back to life."""
+    namespace = _namespace(real, "%s.ended" % real.id)
+    namespace.acquire_write_lock()
+    try:
+        namespace["ended"] = now
+    finally:
+        namespace.release_write_lock()
+
+
+def _was_ended(real):
+    """True when :func:`_mark_ended` was called for this session id."""
+    namespace = _namespace(real, "%s.ended" % real.id)
+    namespace.acquire_read_lock()
+    try:
+        return "ended" in namespace
+    finally:
+        namespace.release_read_lock()
 
 
 def _drop_record(real):
     """Remove a stored session record, so its id is empty and dead."""
-    namespace = real.namespace_class(real.id, data_dir=real.data_dir,
-                                     digest_filenames=False, **real.namespace_args)
+    namespace = _namespace(real, real.id)
     namespace.acquire_write_lock(replace=True)
     try:
         if "session" in namespace:
