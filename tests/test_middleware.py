@@ -569,3 +569,19 @@ def test_inner_beaker_is_refused_even_without_beaker_settings():
     with pytest.raises(ValueError) as info:
         SessionTimeoutMiddleware(SessionMiddleware(apps.app, {"session.secret": "x"}))
     assert "found at start-up" in str(info.value)
+
+
+def test_cookies_are_httponly_samesite_and_secure_over_https(make):
+    app = make(**PROTECTED)
+    https = {"wsgi.url_scheme": "https", "HTTP_HOST": "localhost:443"}
+    response = app.post("/login", extra_environ=https)
+    cookies = response.headers.getall("Set-Cookie")
+    assert len(cookies) == 2
+    for cookie in cookies:
+        attributes = [part.strip().lower() for part in cookie.split(";")]
+        assert {"httponly", "secure", "samesite=lax"} <= set(attributes), cookie
+
+
+def test_cookies_over_plain_http_are_not_marked_secure(make):
+    response = make(**PROTECTED).post("/login")
+    assert all("secure" not in c.lower() for c in response.headers.getall("Set-Cookie"))
