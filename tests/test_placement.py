@@ -82,7 +82,7 @@ def test_paste_filter_runs_beaker_itself_and_takes_defaults():
 def test_paste_filter_rejects_unknown_keys():
     with pytest.raises(ValueError) as info:
         filter_app_factory(apps.app, {}, **{"idle_timeot": "900", "beaker.session.secret": "x"})
-    assert "Unknown option 'idle_timeot'" in str(info.value)
+    assert "Unknown option 'idle_timeot' (got '900';" in str(info.value)
 
 
 def test_inner_beaker_is_refused_at_start_up():

@@ -49,8 +49,8 @@ def test_config_prefix_and_keywords_win():
 
 
 @pytest.mark.parametrize("config, given, message", [
-    pytest.param(None, {"idle_timout": 5}, "Unknown option 'idle_timout'", id="typo"),
-    pytest.param({"session_timeout.nope": "1"}, {}, "Unknown option 'session_timeout.nope'",
+    pytest.param(None, {"idle_timout": 5}, "Unknown option 'idle_timout' (got 5;", id="typo"),
+    pytest.param({"session_timeout.nope": "1"}, {}, "Unknown option 'session_timeout.nope' (got '1';",
                  id="typo-in-config"),
     pytest.param(None, {"idle_timeout": "abc"}, "idle_timeout: expected a whole number (got 'abc')",
                  id="not-a-number"),

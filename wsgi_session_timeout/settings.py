@@ -288,7 +288,8 @@ def parse(config=None, **kwargs):
     for name in sorted(raw):
         key, value = raw[name]
         if name not in _CONVERTERS:
-            raise ValueError("Unknown option %r (known: %s)" % (key, ", ".join(sorted(_CONVERTERS))))
+            raise ValueError("Unknown option %r (got %r; known: %s)"
+                             % (key, value, ", ".join(sorted(_CONVERTERS))))
         options[name] = _CONVERTERS[name](key, value)
     beaker_options = _beaker_options(beaker, options.get("absolute_timeout")) if beaker else None
     settings = Settings(options, beaker_options)

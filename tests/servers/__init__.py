@@ -1,0 +1,1 @@
+"""The demo apps (examples/) under real servers, and the PasteDeploy configs."""

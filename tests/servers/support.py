@@ -1,0 +1,284 @@
+"""Real servers in child processes, and an HTTP client with a cookie jar (Python 3 only).
+
+Time in a server is moved with :class:`wsgi_session_timeout.testing.FileClock`: the
+servers run the demo apps with ``DEMO_CLOCK = wsgi_session_timeout.testing:env_clock``,
+which reads its offset from the file named by ``WSGI_SESSION_TIMEOUT_CLOCK_FILE``.
+"""
+
+import http.client
+import importlib
+import http.cookiejar
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+import pytest
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+EXAMPLES = os.path.join(REPO, "examples")
+BIN = os.path.dirname(sys.executable)
+SETUP_HINT = "run scripts/setup-system (as root) to install it"
+VENV_HINT = ("install the servers into this interpreter: "
+             "scripts/venv 3.11 requirements/test.txt requirements/servers.txt")
+
+#: How long a server may take to answer its first request.
+START_TIMEOUT = 30.0
+STOP_TIMEOUT = 10.0
+
+XHR = {"X-Requested-With": "XMLHttpRequest", "Accept": "application/json"}
+NAV = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
+
+
+def free_port():
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def venv_tool(name):
+    """The path of a console script installed beside this interpreter, or a failure that
+    says how to install it (never a skip: a missing server is a broken set-up)."""
+    path = os.path.join(BIN, name)
+    if not os.access(path, os.X_OK):
+        pytest.fail("%s is not installed beside %s: %s" % (name, sys.executable, VENV_HINT))
+    return path
+
+
+def system_tool(path):
+    """The path of a system program, or a failure pointing at scripts/setup-system."""
+    if not os.access(path, os.X_OK):
+        pytest.fail("%s is missing: %s" % (path, SETUP_HINT))
+    return path
+
+
+def require(module):
+    """Import ``module``, or fail this test module's collection saying how to install it."""
+    try:
+        return importlib.import_module(module)
+    except ImportError as exc:
+        pytest.fail("cannot import %s (%s): %s" % (module, exc, VENV_HINT), pytrace=False)
+
+
+def demo_env(tmp_dir, clock_file, **extra):
+    """The environment a server needs to run the demo apps on a clock the test moves."""
+    env = dict(os.environ)
+    env.update({
+        "DEMO_DATA_DIR": os.path.join(tmp_dir, "sessions"),
+        "DEMO_CLOCK": "wsgi_session_timeout.testing:env_clock",
+        "WSGI_SESSION_TIMEOUT_CLOCK_FILE": clock_file,
+        "PYTHONUNBUFFERED": "1",
+    })
+    env.update(extra)
+    return env
+
+
+class Server(object):
+    """A server process: started in its own process group with its output in a log file,
+    waited for until it answers ``probe_path`` (bounded), and always stopped.
+
+    :param extra_logs: more files to show with the output when something fails.
+    """
+
+    def __init__(self, name, argv, port, log_dir, env=None, cwd=REPO,
+                 stop_signal=signal.SIGTERM, probe_path="/", extra_logs=(),
+                 start_timeout=START_TIMEOUT):
+        self.name = name
+        self.argv = argv
+        self.port = port
+        self.url = "http://127.0.0.1:%d" % port
+        self.log_path = os.path.join(log_dir, "%s.log" % name)
+        self.env = env
+        self.cwd = cwd
+        self.stop_signal = stop_signal
+        self.probe_path = probe_path
+        self.extra_logs = list(extra_logs)
+        self.start_timeout = start_timeout
+        self.process = None
+
+    def start(self):
+        with open(self.log_path, "wb") as log:
+            self.process = subprocess.Popen(
+                self.argv, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+                env=self.env, cwd=self.cwd, start_new_session=True)
+        deadline = time.monotonic() + self.start_timeout
+        last_error = None
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                self.fail("%s exited with status %s while starting"
+                          % (self.name, self.process.returncode))
+            try:
+                with urllib.request.urlopen(self.url + self.probe_path, timeout=5) as reply:
+                    reply.read()
+                return self
+            except urllib.error.HTTPError as exc:
+                exc.close()
+                return self  # it answers: any status will do
+            except (OSError, http.client.HTTPException) as exc:
+                last_error = exc
+            time.sleep(0.1)  # polling for start-up, not waiting for time to pass
+        self.fail("%s did not answer %s within %d s (last error: %r)"
+                  % (self.name, self.url + self.probe_path, self.start_timeout, last_error))
+
+    def stop(self):
+        """Stop the whole process group: politely, then by force."""
+        if self.process is None or self.process.returncode is not None:
+            return
+        try:
+            os.killpg(self.process.pid, self.stop_signal)
+        except ProcessLookupError:
+            pass
+        try:
+            self.process.wait(STOP_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            try:
+                os.killpg(self.process.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            self.process.wait(STOP_TIMEOUT)
+
+    def logs(self):
+        """The server's output and extra logs, for a failure message."""
+        parts = []
+        for path in [self.log_path] + self.extra_logs:
+            try:
+                with open(path, "rb") as handle:
+                    text = handle.read().decode("utf-8", "replace")
+            except OSError as exc:
+                text = "(cannot read: %s)" % exc
+            parts.append("----- %s -----\n%s" % (path, text[-20000:]))
+        return "\n".join(parts)
+
+    def fail(self, message):
+        self.stop()
+        pytest.fail("%s\ncommand: %s\n%s" % (message, " ".join(self.argv), self.logs()),
+                    pytrace=False)
+
+
+def serve(request, server):
+    """Start ``server`` for the test that asked, stop it afterwards, and print its logs
+    on the way out (pytest shows them with a failing test's captured output)."""
+    request.addfinalizer(lambda: (server.stop(), print(server.logs())))
+    return server.start()
+
+
+class Reply(object):
+    """One HTTP response: ``status``, ``headers`` (an ``http.client.HTTPMessage``),
+    ``body`` (bytes)."""
+
+    def __init__(self, status, headers, body):
+        self.status = status
+        self.headers = headers
+        self.body = body
+
+    @property
+    def json(self):
+        return json.loads(self.body.decode("utf-8"))
+
+    @property
+    def text(self):
+        return self.body.decode("utf-8", "replace")
+
+    def __repr__(self):
+        return "<Reply %d %r %r>" % (self.status, dict(self.headers.items()), self.body[:300])
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        return None  # hand the 3xx back to the test
+
+
+class Client(object):
+    """A browser in miniature: a cookie jar, redirects not followed, every response read
+    and closed."""
+
+    def __init__(self, base_url):
+        self.base_url = base_url
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(self.jar), _NoRedirect)
+
+    def request(self, path, data=None, headers=None, method=None):
+        body = urllib.parse.urlencode(data).encode("ascii") if data is not None else None
+        req = urllib.request.Request(self.base_url + path, data=body, headers=headers or {},
+                                     method=method)
+        try:
+            with self.opener.open(req, timeout=20) as reply:
+                return Reply(reply.status, reply.headers, reply.read())
+        except urllib.error.HTTPError as exc:
+            with exc:
+                return Reply(exc.code, exc.headers, exc.read())
+
+    def get(self, path, headers=None):
+        return self.request(path, headers=headers)
+
+    def post(self, path, data, headers=None):
+        return self.request(path, data=data, headers=headers)
+
+    def cookie_names(self):
+        return sorted(cookie.name for cookie in self.jar)
+
+
+def check_expiry(server, clock, prefix="", protected="/account", api="/api/whoami",
+                 idle_timeout=30, client=None):
+    """The story every server must tell the same way, against the demo app mounted at
+    ``prefix``: sign in, use a protected page and the JSON API, let the idle timeout pass
+    (by moving the clock), then an XHR gets a 401 problem and a page gets a redirect."""
+    client = client or Client(server.url)
+    quoted = urllib.parse.quote(prefix + protected, safe="")
+
+    reply = client.get(prefix + protected, headers=NAV)
+    assert reply.status == 302, reply
+    assert _path(reply.headers["Location"]) == "%s/login?came_from=%s" % (prefix, quoted)
+
+    reply = client.post(prefix + "/login", {"name": "alice", "came_from": prefix + protected})
+    assert reply.status in (302, 303), reply
+    assert _path(reply.headers["Location"]) == prefix + protected
+    assert "beaker.session.id" in client.cookie_names(), reply
+
+    for _ in range(4):  # several requests, so several workers see the session
+        reply = client.get(prefix + protected, headers=NAV)
+        assert reply.status == 200, reply
+        assert 0 < int(reply.headers["Session-Expires-In"]) <= idle_timeout, reply
+        assert "alice" in reply.text
+
+    reply = client.get(prefix + api, headers=XHR)
+    assert reply.status == 200, reply
+    assert reply.json["user"] == "alice"
+    assert reply.headers["Session-Expires-In"]
+
+    clock.advance(idle_timeout + 1)
+
+    reply = client.get(prefix + api, headers=XHR)
+    assert reply.status == 401, reply
+    assert reply.headers["Content-Type"] == "application/problem+json", reply
+    problem = reply.json
+    assert problem["error"] == "session_expired", problem
+    assert problem["status"] == 401
+    assert _path(problem["login_url"]).startswith(prefix + "/login"), problem
+    assert 'error="session_expired"' in reply.headers["WWW-Authenticate"], reply
+    assert "Session-Expires-In" not in reply.headers
+
+    reply = client.get(prefix + protected, headers=NAV)
+    assert reply.status == 302, reply
+    assert _path(reply.headers["Location"]) == "%s/login?came_from=%s" % (prefix, quoted)
+    return client
+
+
+def _path(url):
+    """The path and query of ``url`` (servers may make a ``Location`` absolute)."""
+    parts = urllib.parse.urlsplit(url)
+    return parts.path + ("?" + parts.query if parts.query else "")
+
+
+def copy_tree(src, dst):
+    """Copy a source tree without bytecode caches."""
+    shutil.copytree(src, dst, ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "data"))
