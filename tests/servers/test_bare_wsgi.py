@@ -7,26 +7,16 @@ import pytest
 import webtest
 
 import bare_wsgi
+from wsgi_session_timeout import testing
 
-START = 1700000000.0
 XHR = {"X-Requested-With": "XMLHttpRequest", "Accept": "application/json"}
 NAV = {"Accept": "text/html"}
 
 
-class Clock(object):
-    def __init__(self):
-        self.now = START
-
-    def __call__(self):
-        return self.now
-
-    def advance(self, seconds):
-        self.now += seconds
-
-
 @pytest.fixture
-def clock():
-    return Clock()
+def clock(session_clock):
+    """The pytest plugin's movable clock, as users of the library would use it."""
+    return session_clock
 
 
 @pytest.fixture
@@ -109,9 +99,20 @@ def test_name_is_escaped(app):
 
 def test_xhr_without_session_gets_login_required(app):
     reply = app.get("/api/whoami", headers=XHR, status=401)
-    assert reply.content_type == "application/problem+json"
-    assert reply.json["error"] == "login_required"
+    testing.assert_login_required(reply, kind="xhr")
     assert reply.headers["WWW-Authenticate"] == 'Session realm="app", error="login_required"'
+
+
+def test_the_test_helpers_sign_in_and_out_of_the_demo(app, clock):
+    testing.sign_in(app, "dave")
+    testing.assert_signed_in(app.get("/api/whoami", headers=XHR), expires_in=30)
+    clock.advance(30)
+    testing.assert_session_expired(
+        app.get("/api/whoami", headers=testing.request_headers("fetch"), status=401),
+        kind="fetch", reason="idle")
+    testing.sign_in(app, "dave")
+    testing.sign_out(app)
+    testing.assert_redirects_to_login(app.get("/account", status=302), came_from="/account")
 
 
 def test_xhr_signed_in_gets_json(app):
@@ -129,12 +130,9 @@ def test_idle_expiry(app, clock):
     clock.advance(30)
     reply = app.get("/api/whoami", headers=dict(XHR, Referer="http://localhost/ajax"),
                     status=401)
-    assert reply.json["error"] == "session_expired"
-    assert reply.json["reason"] == "idle"
-    assert reply.json["login_url"] == "/login?came_from=%2Fajax"
-    assert 'error="session_expired"' in reply.headers["WWW-Authenticate"]
+    testing.assert_session_expired(reply, kind="xhr", reason="idle", came_from="/ajax")
     reply = app.get("/account", headers=NAV, status=302)
-    assert reply.location.endswith("/login?came_from=%2Faccount")
+    testing.assert_session_expired(reply, kind="navigation", came_from="/account")
 
 
 def test_absolute_expiry_despite_activity(app, clock):
