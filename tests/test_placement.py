@@ -146,11 +146,11 @@ def test_cookie_sessions_sign_in_expire_and_sign_out(cookie_app, clock):
 
 
 def test_store_gets_an_expiry_from_the_absolute_timeout(clock):
-    from wsgi_session_timeout.session import StoreTTLSession
+    from wsgi_session_timeout.session import OwnSession
     middleware = SessionTimeoutMiddleware(apps.app, {"beaker.session.secret": "x"},
                                           clock=clock, absolute_timeout=3600)
     assert middleware.beaker["store_ttl"] == 3720
-    assert middleware.beaker["session_class"] is StoreTTLSession
+    assert middleware.beaker["session_class"] is OwnSession
     app = webtest.TestApp(middleware, lint=True)
     app.post("/login")
     environ_session = []

@@ -19,8 +19,6 @@ import hashlib
 import hmac
 from collections import namedtuple
 
-from beaker.cookie import SimpleCookie
-
 MARKER = "wsgi_session_timeout"
 _EXPIRED = "Thu, 01 Jan 1970 00:00:00 GMT"
 
@@ -37,27 +35,68 @@ class Marker(namedtuple("Marker", "login_at seen_at session_tag")):
 
 
 def read_marker(environ, secret):
-    """The verified :class:`Marker` the request carries, or ``None``.
-
-    The cookie header is parsed as Beaker parses it, so both agree on what was sent.
-    """
+    """The verified :class:`Marker` the request carries, or ``None``."""
     header = environ.get("HTTP_COOKIE", "")
     if MARKER not in header:
         return None
+    value = split_marker(header)[1]
+    if value is None:
+        return None
+    key = (secret, value)
     try:
-        morsel = SimpleCookie(header).get(MARKER)
-    except Exception:  # http.cookies rejects some headers outright: same as no cookie
-        return None
-    if morsel is None:
-        return None
-    fields = morsel.value.split(".")
+        return _verified[key]
+    except KeyError:
+        return _remember(_verified, key, _verify(secret, value))
+
+
+def split_marker(header):
+    """``(header without the marker, the marker's value or None)``.
+
+    Beaker is handed the header without the marker (it would otherwise check a signature
+    on it too). Cached: a browser sends the same header until the marker changes.
+    """
+    try:
+        return _split[header]
+    except KeyError:
+        pass
+    kept = []
+    value = None
+    for part in header.split(";"):
+        name, _, rest = part.strip().partition("=")
+        if name == MARKER:
+            value = rest.strip().strip('"')
+        else:
+            kept.append(part)
+    result = (";".join(kept).strip(), value)
+    if len(header) <= _CACHEABLE:
+        _remember(_split, header, result)
+    return result
+
+
+def _verify(secret, value):
+    fields = value.split(".")
     if len(fields) != 4 or not (fields[0].isdigit() and fields[1].isdigit()):
         return None
     if len(fields[0]) > 12 or len(fields[1]) > 12:
         return None
-    if not hmac.compare_digest(fields[3], _sign(secret, ".".join(fields[:3]))):
+    if not same_tag(fields[3], _sign(secret, ".".join(fields[:3]))):
         return None
     return Marker(int(fields[0]), int(fields[1]), fields[2])
+
+
+# Bounded caches of pure functions (a dict's get and set are atomic under the GIL).
+_CACHE_SIZE = 4096
+_CACHEABLE = 4096  # longer headers are parsed every time, never kept
+_split = {}
+_verified = {}
+_tags = {}
+
+
+def _remember(cache, key, value):
+    if len(cache) >= _CACHE_SIZE:
+        cache.clear()
+    cache[key] = value
+    return value
 
 
 def marker_value(secret, login_at, seen_at, session_id):
@@ -70,7 +109,11 @@ def marker_value(secret, login_at, seen_at, session_id):
 def session_tag(secret, session_id):
     """A short keyed tag of a session id: ties a marker to a session without putting
     the id itself in a second cookie."""
-    return _mac(secret, "session:%s" % (session_id,))[:16]
+    key = (secret, session_id)
+    try:
+        return _tags[key]
+    except KeyError:
+        return _remember(_tags, key, _mac(secret, "session:%s" % (session_id,))[:16])
 
 
 def same_tag(a, b):

@@ -90,8 +90,15 @@ class SessionTimeoutMiddleware(object):
         self.app = app
         self.settings = settings_module.parse(config, **options)
         self.beaker = self.settings.beaker
-        if self.beaker is not None and "store_ttl" in self.beaker:
-            self.beaker = dict(self.beaker, session_class=session.StoreTTLSession)
+        if self.beaker is not None:
+            own_class = (session.OwnCookieSession if self.beaker.get("type") == "cookie"
+                         else session.OwnSession)
+            self.beaker = dict(self.beaker, session_class=own_class)
+            if (own_class is session.OwnSession and "store_ttl" not in self.beaker and
+                    "timeout" not in self.beaker and
+                    str(self.beaker.get("type")).startswith("ext:redis")):
+                log.warning("Redis keeps session records forever without absolute_timeout "
+                            "(or beaker.session.timeout): set one so it can drop them")
         inner = find_wrapped(app, SessionMiddleware)
         if inner:
             raise ValueError(INNER_BEAKER % ("found at start-up: %r" % inner[0],))
@@ -126,7 +133,7 @@ class SessionTimeoutMiddleware(object):
             tracker.outage = True
             environ["beaker.session"] = session.UnavailableSession()
             return self._pass(environ, start_response, tracker, None, False)
-        if tracker.has_cookie:
+        if self._outage.since is not None and tracker.has_cookie:
             self._outage.up()
         if not verdict.signed_in and s.is_guarded(path):
             return self._answer(environ, start_response, tracker, own)
@@ -151,10 +158,12 @@ class SessionTimeoutMiddleware(object):
             if not tracker.outage:
                 _check_same_session(environ, tracker)
                 try:
-                    headers = list(headers) + self._session_headers(tracker, own)
+                    extra = self._session_headers(tracker, own)
                 except session.StoreUnavailable:
                     tracker.outage = True
                     raise
+                if extra:
+                    headers = list(headers) + extra
             state["forwarded"] = True
             return start_response(status, headers, exc_info)
 

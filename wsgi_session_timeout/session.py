@@ -104,8 +104,10 @@ class Tracker(object):
         self.secret = params.get("secret") or params.get("validate_key") or ""
         self.cookie_path = params.get("cookie_path") or "/"
         self.cookie_domain = params.get("cookie_domain")
-        self.has_cookie = _sends_cookie(environ.get("HTTP_COOKIE", ""), self.key)
-        self.marker = cookies.read_marker(environ, self.secret)
+        self.secure = environ.get("wsgi.url_scheme") == "https" or bool(params.get("secure"))
+        header = environ.get("HTTP_COOKIE")
+        self.has_cookie = bool(header) and _sends_cookie(header, self.key)
+        self.marker = cookies.read_marker(environ, self.secret) if header else None
         self.marker_out = None  # "set" or "delete" when the response changes the marker
         self.seen_at = None  # the activity time the response's marker carries
         self.ended = False  # the browser's session cookie must go, unless replaced
@@ -114,6 +116,14 @@ class Tracker(object):
         self.logged_in = False  # login() was called during this request
         self.outage = False  # the store failed during this request
         self.read_only = False
+        self._loaded = None
+
+    def _real(self):
+        """The Beaker ``Session`` itself (loading it on first use), so reads skip the
+        lazy wrapper."""
+        if self._loaded is None:
+            self._loaded = _real(self.session)
+        return self._loaded
 
     # -- before the app ---------------------------------------------------------------
 
@@ -130,9 +140,12 @@ class Tracker(object):
         user = None
         if self.has_cookie:
             try:
-                user = self.session.get(s.auth_key)
-                if user is None and self._unexpectedly_gone():
+                user = self._real().get(s.auth_key)
+                if user is None and writes and self._unexpectedly_gone():
                     self._probe()
+                    # The store works and the record is gone (evicted): the cookie is
+                    # dead, and dropping it spares the store every later request.
+                    self.ended = True
             except StoreUnavailable:
                 raise
             except Exception as exc:  # whatever the backend raises: not a sign-out
@@ -140,7 +153,7 @@ class Tracker(object):
         if user is None:
             self.verdict = self._lost()
             return self.verdict
-        login_at = self.session.get(LOGIN_AT)
+        login_at = self._real().get(LOGIN_AT)
         if login_at is None:
             # A legacy app stored the user itself: signed in from the first request
             # that sees it.
@@ -167,9 +180,9 @@ class Tracker(object):
     def _last_seen(self, login_at):
         """The later of the activity time saved in the session (at sign-in, and whenever
         the app saves) and the one in this session's marker."""
-        seen_at = self.session.get(SEEN_AT)
+        seen_at = self._real().get(SEEN_AT)
         marker = self.marker
-        if marker is not None and marker.belongs_to(self.secret, self.session.id, login_at):
+        if marker is not None and marker.belongs_to(self.secret, self._real().id, login_at):
             try:
                 return max(float(seen_at), marker.seen_at)
             except (TypeError, ValueError):
@@ -182,7 +195,7 @@ class Tracker(object):
         answers "not found" when it is down."""
         marker = self.marker
         if marker is None or not cookies.same_tag(marker.session_tag, cookies.session_tag(
-                self.secret, self.session.id)):
+                self.secret, self._real().id)):
             return False
         s = self.settings
         return expiry.judge(marker.login_at, marker.seen_at, self.now,
@@ -191,7 +204,7 @@ class Tracker(object):
     def _probe(self):
         """Write and read back a value: raises :class:`StoreUnavailable` when the store
         does not keep it."""
-        real = _real(self.session)
+        real = self._real()
         if _is_cookie_session(real):
             return
         token = uuid.uuid4().hex
@@ -216,7 +229,7 @@ class Tracker(object):
 
     def _judge(self):
         s = self.settings
-        return expiry.judge(self.session.get(LOGIN_AT), self.seen_at, self.now,
+        return expiry.judge(self._real().get(LOGIN_AT), self.seen_at, self.now,
                             s.idle_timeout, s.absolute_timeout)
 
     def _start_clocks(self):
@@ -232,7 +245,7 @@ class Tracker(object):
         """See :func:`login`."""
         if self.outage:
             raise StoreUnavailable("cannot sign in while the session store is unavailable")
-        real = _real(self.session)
+        real = self._real()
         if _is_cookie_session(real):
             real["_id"] = uuid.uuid4().hex
         else:
@@ -254,7 +267,7 @@ class Tracker(object):
         self.was_signed_in = False
 
     def _end(self):
-        real = _real(self.session)
+        real = self._real()
         if _is_cookie_session(real):
             real.invalidate()
             self.session.save()
@@ -276,9 +289,9 @@ class Tracker(object):
         if self.read_only or not (
                 self.has_cookie or self.marker_out or self.ended or _accessed(self.session)):
             return
-        user = self.session.get(self.settings.auth_key)
+        user = self._real().get(self.settings.auth_key)
         if user is not None and self.was_signed_in and not self.logged_in and (
-                self._will_save() and _store(_was_ended, _real(self.session))):
+                self._will_save() and _store(_was_ended, self._real())):
             # Another request signed this session out (or expired it) while this one
             # ran: whatever this one saves must not bring it back.
             self._revoke()
@@ -303,7 +316,7 @@ class Tracker(object):
         return bool(params.get("save_accessed_time", True)) and _accessed(self.session)
 
     def _revoke(self):
-        real = _real(self.session)
+        real = self._real()
         real.clear()
         real.accessed_dict = {}
         self.was_signed_in = False
@@ -314,11 +327,10 @@ class Tracker(object):
         """The headers this response needs. ``cookie_sent`` tells whether Beaker is
         setting the session cookie already (a session saved under a new id)."""
         result = []
-        secure = self.environ.get("wsgi.url_scheme") == "https" or bool(
-            _params(self.session).get("secure"))
+        secure = self.secure
         if self.marker_out == "set":
-            value = cookies.marker_value(self.secret, self.session[LOGIN_AT], self.seen_at,
-                                         self.session.id)
+            real = self._real()
+            value = cookies.marker_value(self.secret, real[LOGIN_AT], self.seen_at, real.id)
             result.append(cookies.set_cookie(
                 cookies.MARKER, value, self.cookie_path, self.cookie_domain, secure))
         elif self.marker_out == "delete":
@@ -423,15 +435,23 @@ def _drop_record(real):
         namespace.release_write_lock()
 
 
-class StoreTTLSession(Session):
-    """Beaker's ``Session``, giving the store an expiry (``store_ttl`` seconds) without
-    Beaker's own ``timeout``, which would also write the session on every request.
+def _hide_marker(request):
+    """Hand Beaker the Cookie header without the middleware's own cookie, which it would
+    otherwise parse and check a signature on for nothing."""
+    header = request.get("cookie")
+    if header and cookies.MARKER in header:
+        request["cookie"] = cookies.split_marker(header)[0]
 
-    Backends that take a ``timeout`` (Redis: ``SETEX``) then drop dead records by
-    themselves; the others ignore it.
-    """
+
+class OwnSession(Session):
+    """The ``Session`` the middleware runs: Beaker's, blind to the marker cookie, and
+    giving the store an expiry (``store_ttl`` seconds) without Beaker's own ``timeout``,
+    which would also write the session on every request. Backends that take a
+    ``timeout`` (Redis: ``SETEX``) then drop dead records by themselves; the others
+    ignore it."""
 
     def __init__(self, request, store_ttl=None, **params):
+        _hide_marker(request)
         self.store_ttl = store_ttl
         Session.__init__(self, request, **params)
 
@@ -448,3 +468,11 @@ class StoreTTLSession(Session):
         """Save, with the store's expiry in place for the namespace it opens."""
         self._with_ttl()
         return Session.save(self, accessed_only)
+
+
+class OwnCookieSession(CookieSession):
+    """Beaker's ``CookieSession``, blind to the marker cookie."""
+
+    def __init__(self, request, **params):
+        _hide_marker(request)
+        CookieSession.__init__(self, request, **params)
