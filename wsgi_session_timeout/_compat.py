@@ -6,7 +6,7 @@ PY2 = sys.version_info[0] == 2
 
 if PY2:  # pragma: no cover (exercised by the Python 2.7 run)
     from httplib import responses as status_reasons  # noqa: F401
-    from urllib import quote, urlencode  # noqa: F401
+    from urllib import quote, unquote, urlencode  # noqa: F401
     from urlparse import parse_qsl, urlsplit  # noqa: F401
 
     text_type = unicode  # noqa: F821
@@ -21,9 +21,15 @@ if PY2:  # pragma: no cover (exercised by the Python 2.7 run)
         """Bytes as a native environ string."""
         return value
 
+    def unquote_to_text(value):
+        """Percent-decode an environ string (bytes as the client sent them) into text."""
+        if isinstance(value, unicode):  # noqa: F821
+            value = value.encode("utf-8")
+        return unquote(value).decode("utf-8", "replace")
+
 else:
     from http.client import responses as status_reasons  # noqa: F401
-    from urllib.parse import parse_qsl, quote, urlencode, urlsplit  # noqa: F401
+    from urllib.parse import parse_qsl, quote, unquote_to_bytes, urlencode, urlsplit  # noqa: F401
 
     text_type = str
     string_types = (str,)
@@ -36,6 +42,15 @@ else:
     def bytes_to_wsgi(value):
         """Bytes as a native environ string."""
         return value.decode("latin-1")
+
+    def unquote_to_text(value):
+        """Percent-decode an environ string (PEP 3333: the client's bytes as latin-1)
+        into text: raw bytes and %-escapes alike are read as UTF-8."""
+        try:
+            raw = value.encode("latin-1")
+        except UnicodeEncodeError:  # already text beyond latin-1 (a caller's own value)
+            raw = value.encode("utf-8")
+        return unquote_to_bytes(raw).decode("utf-8", "replace")
 
 
 def native(value):

@@ -6,6 +6,7 @@ request, under ``environ["wsgi_session_timeout.tracker"]``; :func:`login` and :f
 find it there.
 """
 
+import re
 import time
 import uuid
 
@@ -207,18 +208,24 @@ class Tracker(object):
         real = self._real()
         if _is_cookie_session(real):
             return
-        token = uuid.uuid4().hex
+        token = uuid.uuid4().hex  # a key of its own: concurrent probes never collide
         namespace = _namespace(real, "wsgi_session_timeout.probe")
         namespace.acquire_write_lock()
         try:
-            namespace["probe"] = token
+            namespace[token] = token
         finally:
             namespace.release_write_lock()
         namespace.acquire_read_lock()
         try:
-            kept = namespace["probe"] if "probe" in namespace else None
+            kept = namespace[token] if token in namespace else None
         finally:
             namespace.release_read_lock()
+        namespace.acquire_write_lock()
+        try:
+            if kept is not None:
+                del namespace[token]
+        finally:
+            namespace.release_write_lock()
         if kept != token:
             raise StoreUnavailable("the session store did not keep a probe value")
 
@@ -251,6 +258,7 @@ class Tracker(object):
         else:
             if not real.is_new:
                 _store(_drop_record, real)
+                _store(_mark_ended, real, self.now)  # a request in flight keeps it dead
             real.regenerate_id()
         self.ended = False
         self.logged_in = True
@@ -297,6 +305,18 @@ class Tracker(object):
             self._revoke()
             return
         if user is not None and not self.was_signed_in:
+            login_at = self._real().get(LOGIN_AT)
+            if login_at is not None and not self.logged_in:
+                # A signed-in session the request start never judged (its cookie was
+                # sent in a form the quick test missed): judge it now, never adopt it.
+                self.seen_at = self._last_seen(login_at)
+                self.verdict = self._judge()
+                if self.verdict.state == expiry.EXPIRED:
+                    self._end()
+                    self.verdict = expiry.ANONYMOUS_VERDICT
+                else:
+                    self.was_signed_in = True
+                return
             self._start_clocks()
         elif user is None and self.was_signed_in:
             self.session.pop(LOGIN_AT, None)
@@ -350,15 +370,23 @@ def _dirty(session):
 
 
 def _sends_cookie(header, name):
-    """A cheap test that ``header`` names cookie ``name`` (Beaker parses it for real):
-    ``name=`` at the start or after a separator, so ``session`` is not found in
-    ``wsgi_session_timeout=...``."""
-    at = header.find(name + "=")
-    while at >= 0:
-        if at == 0 or header[at - 1] in "; \t":
-            return True
-        at = header.find(name + "=", at + 1)
-    return False
+    """A cheap test that ``header`` may name cookie ``name`` (Beaker parses it for real).
+
+    It may say yes wrongly (then Beaker finds no session: no harm) but never no wrongly:
+    ``name`` at the start or after any separator or white space Python's cookie parser
+    accepts, then optional white space and ``=``. So ``session`` is not found in
+    ``wsgi_session_timeout=...``, and ``beaker.session.id =x`` is found.
+    """
+    if name not in header:
+        return False
+    pattern = _COOKIE_PATTERNS.get(name)
+    if pattern is None:
+        pattern = _COOKIE_PATTERNS[name] = re.compile(
+            r"(?:^|[\s;,])" + re.escape(name) + r"\s*=")
+    return pattern.search(header) is not None
+
+
+_COOKIE_PATTERNS = {}
 
 
 def _accessed(session):
@@ -435,6 +463,10 @@ def _drop_record(real):
         namespace.release_write_lock()
 
 
+class _Corrupt(Exception):
+    """A stored session record that cannot be decoded (not a store failure)."""
+
+
 def _hide_marker(request):
     """Hand Beaker the Cookie header without the middleware's own cookie, which it would
     otherwise parse and check a signature on for nothing."""
@@ -450,19 +482,35 @@ class OwnSession(Session):
     ``timeout`` (Redis: ``SETEX``) then drop dead records by themselves; the others
     ignore it."""
 
-    def __init__(self, request, store_ttl=None, **params):
+    def __init__(self, request, store_ttl=None, invalidate_corrupt=True, **params):
         _hide_marker(request)
         self.store_ttl = store_ttl
-        Session.__init__(self, request, **params)
+        self.replace_corrupt = invalidate_corrupt
+        # Beaker's own invalidate_corrupt would also start a new session when the store
+        # merely failed to answer (a sign-out on every Redis blip): off, and done below
+        # for records that really cannot be read.
+        Session.__init__(self, request, invalidate_corrupt=False, **params)
 
     def _with_ttl(self):
         if self.store_ttl:
             self.namespace_args.setdefault("timeout", self.store_ttl)
 
     def load(self):
-        """Load, with the store's expiry in place for the namespace it opens."""
+        """Load, with the store's expiry in place for the namespace it opens. A record
+        that cannot be decoded is replaced by a new session; a store that fails raises."""
         self._with_ttl()
-        return Session.load(self)
+        try:
+            return Session.load(self)
+        except _Corrupt:
+            if not self.replace_corrupt:
+                raise
+            self.invalidate()
+
+    def _decrypt_data(self, session_data):
+        try:
+            return Session._decrypt_data(self, session_data)
+        except Exception as exc:
+            raise _Corrupt(exc)
 
     def save(self, accessed_only=False):
         """Save, with the store's expiry in place for the namespace it opens."""

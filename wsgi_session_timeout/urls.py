@@ -3,7 +3,7 @@
 
 import re
 
-from ._compat import PY2, parse_qsl, quote, urlencode, urlsplit, wsgi_to_bytes
+from ._compat import PY2, quote, unquote_to_text, urlencode, urlsplit, wsgi_to_bytes
 
 # Characters left as they are when a raw path is quoted: RFC 3986 pchar, "/", "?" and "%"
 # (a path the browser sent is already percent-encoded where it had to be).
@@ -15,27 +15,27 @@ _QUERY_SAFE = _PATH_SAFE + "?"
 # URL parsers may fold into the real thing.
 _UNSAFE = re.compile(
     u"[\x00-\x1f\x7f\\\\\u2044\u2215\u29f5\u29f8\u29f9\ufe68\uff0f\uff3c\u3002\ufe52\uff0e]")
-_ENCODED_SLASH = re.compile("%(2f|5c)", re.IGNORECASE)
+_PORT = re.compile(r"^[0-9]{1,5}$")
 
 MAX_CAME_FROM = 2048
 
 
 def is_safe_path(value):
     """True when ``value`` (a ``came_from`` as the login page receives it) is a path on
-    this site: it starts with exactly one ``/``, holds no control characters, no
-    backslashes or slash look-alikes, and still starts with one ``/`` after a further
+    this site: it starts with exactly one ``/`` and holds no control characters, no
+    backslashes and no slash look-alikes, and all of that still holds after one more
     round of percent-decoding (some login pages decode twice).
     """
     if not value or len(value) > MAX_CAME_FROM:
         return False
     if PY2 and isinstance(value, bytes):  # pragma: no cover
         value = value.decode("utf-8", "replace")
-    if not value.startswith("/") or value.startswith("//"):
-        return False
-    if _UNSAFE.search(value):
-        return False
-    decoded = _ENCODED_SLASH.sub(lambda m: "/" if m.group(1) in "2fF" else "\\", value)
-    return not (decoded.startswith("//") or decoded.startswith("/\\"))
+    return _safe_once(value) and ("%" not in value or _safe_once(unquote_to_text(value)))
+
+
+def _safe_once(value):
+    return (value.startswith("/") and not value.startswith("//") and
+            not _UNSAFE.search(value))
 
 
 def request_path(environ):
@@ -86,7 +86,7 @@ def _host_port(hostport, default):
         return None
     if not rest:
         return host.lower(), default
-    if not rest.startswith(":") or not rest[1:].isdigit() or not 0 < int(rest[1:]) < 65536:
+    if not rest.startswith(":") or not _PORT.match(rest[1:]) or not 0 < int(rest[1:]) < 65536:
         return None
     return host.lower(), int(rest[1:])
 
@@ -95,7 +95,7 @@ def _own_host(environ, default):
     if environ.get("HTTP_HOST"):
         return _host_port(environ["HTTP_HOST"], default)
     port = environ.get("SERVER_PORT", "")
-    return environ.get("SERVER_NAME", "").lower(), int(port) if port.isdigit() else default
+    return environ.get("SERVER_NAME", "").lower(), int(port) if _PORT.match(port) else default
 
 
 def login_location(login_url, environ, param, came_from):
@@ -106,8 +106,9 @@ def login_location(login_url, environ, param, came_from):
     header value is ever copied into it.
     """
     if login_url.startswith("/"):
-        script_name = wsgi_to_bytes(environ.get("SCRIPT_NAME", "")).rstrip(b"/")
-        url = quote(script_name, _PATH_SAFE) + login_url
+        # Never "//host/login", whatever a proxy put in SCRIPT_NAME.
+        script_name = wsgi_to_bytes(environ.get("SCRIPT_NAME", "")).strip(b"/")
+        url = (quote(b"/" + script_name, _PATH_SAFE) if script_name else "") + login_url
     else:
         url = login_url
     if came_from and is_safe_path(came_from):
@@ -116,21 +117,24 @@ def login_location(login_url, environ, param, came_from):
 
 
 def strip_unsafe_came_from(query_string, param):
-    """``query_string`` without any ``param`` value that is not a safe path.
+    """``query_string`` without any ``param`` pair whose value is not a safe path.
 
-    Returns the query string unchanged when there is nothing to remove, so well-formed
-    requests are never rewritten.
+    Pairs are split on ``&`` and ``;`` (WebOb reads both) and names are compared after
+    decoding (``came%5Ffrom`` is ``came_from`` to the app). Everything else is kept byte
+    for byte, and a query string with nothing to remove is returned unchanged.
     """
-    if param not in query_string:
+    if param not in query_string and "%" not in query_string:
         return query_string
-    pairs = parse_qsl(query_string, keep_blank_values=True)
-    kept = [(k, v) for k, v in pairs if k != param or is_safe_path(_text(v))]
-    if len(kept) == len(pairs):
-        return query_string
-    return urlencode([(k, v) for k, v in kept])
-
-
-def _text(value):
-    if PY2:  # pragma: no cover
-        return value.decode("utf-8", "replace")
-    return value
+    pieces = re.split("([&;])", query_string)
+    kept = []
+    removed = False
+    for index in range(0, len(pieces), 2):
+        name, _, value = pieces[index].partition("=")
+        if unquote_to_text(name.replace("+", " ")) == param and not is_safe_path(
+                unquote_to_text(value.replace("+", " "))):
+            removed = True
+            continue
+        if kept:
+            kept.append(pieces[index - 1])
+        kept.append(pieces[index])
+    return "".join(kept) if removed else query_string

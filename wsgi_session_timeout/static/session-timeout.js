@@ -1548,6 +1548,9 @@
 
   SessionXHR.prototype.abort = function () {
     if (!this._held) {
+      // Events kept back while undecided are dropped: the page asked for no more.
+      this._buffer = null;
+      this._view = null;
       return this._x.abort();
     }
     // The real request is over; the page's is not: end it the way abort() would.
