@@ -24,9 +24,10 @@ def sign_in(app):
 
 
 def test_status_when_never_signed_in(app):
-    response = app.get("/_session/status")
+    response = app.get("/_session/status", headers={"Referer": "http://localhost/orders?p=2"})
     assert response.json == {"authenticated": False, "expires_in": None,
-                             "idle_expires_in": None, "absolute_expires_in": None}
+                             "idle_expires_in": None, "absolute_expires_in": None,
+                             "login_url": "/login?came_from=%2Forders%3Fp%3D2"}
     assert response.headers["Cache-Control"] == "no-store"
 
 

@@ -1,7 +1,8 @@
 """The middleware's own endpoints, under ``endpoint_prefix`` (default ``/_session``):
 
-- ``GET status``: is this browser signed in, and for how long. Reading it is not
-  activity: it never extends, writes or creates a session, so a page may poll it.
+- ``GET status``: is this browser signed in, and for how long (and, when it is not,
+  the ``login_url``). Reading it is not activity: it never extends, writes or creates
+  a session, so a page may poll it.
 - ``POST extend``: counts as activity (never past the absolute timeout) and answers like
   ``status``. Only same-origin scripts may call it.
 - ``GET client.js``: the client script, cacheable, with an ``ETag``.

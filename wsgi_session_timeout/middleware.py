@@ -205,7 +205,12 @@ class SessionTimeoutMiddleware(object):
             session_headers = False
         elif name == endpoints.STATUS:
             verdict = tracker.start(session.PASSIVE, writes=False)
-            answer = endpoints.json_answer("200 OK", endpoints.status_document(verdict))
+            document = endpoints.status_document(verdict)
+            if not verdict.signed_in:
+                # Where to sign in, with the page that asked as came_from.
+                document["login_url"] = responses.login_url_for(
+                    classify.XHR, environ, self.settings)
+            answer = endpoints.json_answer("200 OK", document)
         elif not endpoints.is_same_origin_script(environ):
             answer = endpoints.json_answer("403 Forbidden", {
                 "status": 403, "title": "Cross-site request refused",

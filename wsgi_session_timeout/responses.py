@@ -33,11 +33,16 @@ def came_from(kind, environ):
     return same_origin_path(environ.get("HTTP_REFERER"), environ)
 
 
+def login_url_for(kind, environ, settings):
+    """The login URL for a request of ``kind``, with its ``came_from``."""
+    return login_location(settings.login_url, environ, settings.came_from_param,
+                          came_from(kind, environ))
+
+
 def answer(kind, consulted, verdict, environ, settings):
     """``(status, headers, body)`` for a request of ``kind`` whose session ``verdict``
     is not signed in. ``consulted`` names the headers the kind was decided on."""
-    location = login_location(settings.login_url, environ, settings.came_from_param,
-                              came_from(kind, environ))
+    location = login_url_for(kind, environ, settings)
     error = verdict.error
     title, detail = TITLES[error]
     headers = [("Cache-Control", "no-store"), ("Vary", ", ".join(consulted + ("Cookie",)))]

@@ -49,7 +49,7 @@
   };
 
   var DEFAULTS = {
-    endpoint: null,          // the middleware's endpoint_prefix; null: from this script's src
+    endpoint: null,          // mount + endpoint_prefix; null: where this script came from
     warnBefore: 60,          // seconds before the end the warning opens; 0: no warning
     mode: "redirect",        // "redirect" or "dialog": what an expired AJAX answer leads to
     loginUrl: null,          // null: the login_url the server answers with
@@ -432,8 +432,7 @@
     if (now === null || now > warnMs()) {
       state.warnChecked = state.warned = false;
     }
-    if (before !== "active" && (before === "expired" || queue.length || heldForm ||
-                                 isOpen("relogin"))) {
+    if (before === "expired" || queue.length || heldForm || isOpen("relogin")) {
       resume();
     }
     if (!info.remote && (before !== "active" || was === null || now === null ||
@@ -1122,8 +1121,12 @@
       // Sent before a newer request found the session signed in (a sign-in in between).
       return pending ? pending.replay() : undefined;
     }
-    learn({ seq: seq, mark: mark(), authenticated: false, loginUrl: expiry.loginUrl,
-            reason: expiry.reason || expiry.error, quiet: true });
+    // Nothing newer says signed in: the session is gone, whatever older news says.
+    state.seq = Math.max(state.seq, seq);
+    if (expiry.loginUrl) {
+      state.loginUrl = expiry.loginUrl;
+    }
+    lost(expiry.reason || expiry.error, { quiet: true });
     var event = emit("sessiontimeout:unauthorized", {
       error: expiry.error, reason: expiry.reason, loginUrl: expiry.loginUrl || state.loginUrl
     }, true);
