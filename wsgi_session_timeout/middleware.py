@@ -107,7 +107,7 @@ class SessionTimeoutMiddleware(object):
     def __call__(self, environ, start_response):
         s = self.settings
         path = environ.get("PATH_INFO", "")
-        if path == s.login_path and s.came_from_param in environ.get("QUERY_STRING", ""):
+        if path == s.login_path and environ.get("QUERY_STRING"):
             environ["QUERY_STRING"] = strip_unsafe_came_from(environ["QUERY_STRING"],
                                                              s.came_from_param)
         own = None

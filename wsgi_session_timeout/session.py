@@ -262,6 +262,11 @@ class Tracker(object):
             real.regenerate_id()
         self.ended = False
         self.logged_in = True
+        previous = real.get(self.settings.auth_key)
+        if previous is not None and previous != user:
+            # Another user signs in over this session: nothing of the first one's carries
+            # over (a visitor's data, such as a cart, does).
+            real.clear()
         self.session[self.settings.auth_key] = user
         self._start_clocks()
 
