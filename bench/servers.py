@@ -5,11 +5,13 @@ process group with its output in a log file. Start-up is waited for, but never l
 than ``START_TIMEOUT``; a server that does not come up raises :class:`ServerError` with
 its command and its log. :meth:`Server.stop` always ends the whole process group.
 
-Nothing here depends on pytest: tests/backends turns a :class:`ServerError` into a test
-failure (never a skip), and ``bench/run.py`` into an error message.
+Nothing here depends on pytest: tests/backends and tests/servers turn a
+:class:`ServerError` into a test failure (never a skip), and ``bench/run.py`` into an
+error message. The tests' HTTP clients share :class:`Reply` and :func:`fetch`.
 """
 
 import http.client
+import json
 import os
 import pwd
 import shutil
@@ -18,6 +20,8 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.path.dirname(sys.executable)
@@ -68,10 +72,15 @@ class Server(object):
     :param log_dir: where ``<name>.log`` goes.
     :param ready: ``ready(server)`` returns when the server answers and raises
         :class:`OSError` (or :class:`http.client.HTTPException`) while it does not.
+    :param stop_signal: the polite signal :meth:`stop` sends first.
+    :param extra_logs: more files to show with the output when something fails.
+    :param where: how the start-up failure message names what was asked
+        (default: ``on 127.0.0.1:PORT``).
     """
 
     def __init__(self, name, argv, port, log_dir, ready, env=None, cwd=REPO,
-                 start_timeout=START_TIMEOUT):
+                 start_timeout=START_TIMEOUT, stop_signal=signal.SIGTERM, extra_logs=(),
+                 where=None):
         self.name = name
         self.argv = list(argv)
         self.port = port
@@ -80,6 +89,9 @@ class Server(object):
         self.env = env
         self.cwd = cwd
         self.start_timeout = start_timeout
+        self.stop_signal = stop_signal
+        self.extra_logs = list(extra_logs)
+        self.where = where or "on 127.0.0.1:%d" % port
         self.process = None
 
     def start(self):
@@ -99,15 +111,15 @@ class Server(object):
             except (OSError, http.client.HTTPException) as exc:
                 last_error = exc
             time.sleep(0.05)  # polling for start-up, not waiting for time to pass
-        self.fail("%s did not answer on 127.0.0.1:%d within %d s (last error: %r)"
-                  % (self.name, self.port, self.start_timeout, last_error))
+        self.fail("%s did not answer %s within %d s (last error: %r)"
+                  % (self.name, self.where, self.start_timeout, last_error))
 
     def stop(self):
         """Stop the whole process group: politely, then by force. Idempotent."""
         if self.process is None or self.process.returncode is not None:
             return
         try:
-            os.killpg(self.process.pid, signal.SIGTERM)
+            os.killpg(self.process.pid, self.stop_signal)
         except ProcessLookupError:
             pass
         try:
@@ -120,13 +132,16 @@ class Server(object):
             self.process.wait(STOP_TIMEOUT)
 
     def logs(self, limit=20000):
-        """The end of the server's output, for a failure message."""
-        try:
-            with open(self.log_path, "rb") as handle:
-                text = handle.read().decode("utf-8", "replace")
-        except OSError as exc:
-            text = "(cannot read: %s)" % exc
-        return "----- %s -----\n%s" % (self.log_path, text[-limit:])
+        """The end of the server's output and extra logs, for a failure message."""
+        parts = []
+        for path in [self.log_path] + self.extra_logs:
+            try:
+                with open(path, "rb") as handle:
+                    text = handle.read().decode("utf-8", "replace")
+            except OSError as exc:
+                text = "(cannot read: %s)" % exc
+            parts.append("----- %s -----\n%s" % (path, text[-limit:]))
+        return "\n".join(parts)
 
     def fail(self, message):
         self.stop()
@@ -139,7 +154,7 @@ class Server(object):
         self.stop()
 
 
-def _ask(port, command, expect):
+def ask(port, command, expect):
     """Send one line of a text protocol; raise OSError unless the answer starts right."""
     with socket.create_connection(("127.0.0.1", port), timeout=2) as sock:
         sock.sendall(command)
@@ -155,7 +170,7 @@ def redis_server(log_dir, port=None):
     server = Server("redis-%d" % port, [
         binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
         "--appendonly", "no", "--daemonize", "no", "--dir", log_dir, "--logfile", ""],
-        port, log_dir, lambda s: _ask(s.port, b"PING\r\n", b"+PONG"))
+        port, log_dir, lambda s: ask(s.port, b"PING\r\n", b"+PONG"))
     server.url = "redis://127.0.0.1:%d/0" % port
     return server
 
@@ -168,7 +183,7 @@ def memcached_server(log_dir, port=None):
     if os.geteuid() == 0:
         argv += ["-u", pwd.getpwuid(0).pw_name]  # memcached refuses root without -u
     server = Server("memcached-%d" % port, argv, port, log_dir,
-                    lambda s: _ask(s.port, b"version\r\n", b"VERSION"))
+                    lambda s: ask(s.port, b"version\r\n", b"VERSION"))
     server.url = "127.0.0.1:%d" % port
     return server
 
@@ -214,3 +229,48 @@ def _gunicorn_has(option):
 
 def rmtree(path):
     shutil.rmtree(path, ignore_errors=True)
+
+
+# -- HTTP replies, for the tests' clients -----------------------------------------------
+
+
+class Reply(object):
+    """One HTTP response: ``status``, ``headers`` (an ``http.client.HTTPMessage``),
+    ``body`` (bytes). The tests subclass it where they need more."""
+
+    def __init__(self, status, headers, body):
+        self.status = status
+        self.headers = headers
+        self.body = body
+
+    @property
+    def json(self):
+        return json.loads(self.body.decode("utf-8"))
+
+    @property
+    def text(self):
+        return self.body.decode("utf-8", "replace")
+
+    def __repr__(self):
+        return "<Reply %d %r %r>" % (self.status, dict(self.headers.items()), self.body[:300])
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        return None  # hand the 3xx back to the caller
+
+
+def no_redirect_opener(jar=None):
+    """A urllib opener that follows no redirect, with the cookie jar ``jar`` if given."""
+    handlers = [urllib.request.HTTPCookieProcessor(jar)] if jar is not None else []
+    return urllib.request.build_opener(*(handlers + [_NoRedirect]))
+
+
+def fetch(opener, req, timeout=20, reply=Reply):
+    """Send ``req``; the answer, whatever its status, read and closed, as a ``reply``."""
+    try:
+        with opener.open(req, timeout=timeout) as answer:
+            return reply(answer.status, answer.headers, answer.read())
+    except urllib.error.HTTPError as exc:
+        with exc:
+            return reply(exc.code, exc.headers, exc.read())

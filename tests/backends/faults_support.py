@@ -248,14 +248,6 @@ def wait_for_closes(directory, name):
 # -- servers -----------------------------------------------------------------------------
 
 
-def _ping(port, command, expect):
-    with socket.create_connection(("127.0.0.1", port), timeout=2) as sock:
-        sock.sendall(command)
-        answer = sock.recv(256)
-    if not answer.startswith(expect):
-        raise OSError("unexpected answer %r" % (answer,))
-
-
 class RedisProcess(object):
     """A redis-server on 127.0.0.1 that the test crashes (SIGKILL), restarts on the same
     port, and pauses (SIGSTOP: it hangs, connections open but unanswered).
@@ -284,7 +276,7 @@ class RedisProcess(object):
              "--bind", "127.0.0.1", "--save", "", "--appendonly", "yes",
              "--appendfsync", "always", "--dir", self.data_dir, "--daemonize", "no",
              "--logfile", ""],
-            self.port, self.log_dir, lambda s: _ping(s.port, b"PING\r\n", b"+PONG"))
+            self.port, self.log_dir, lambda s: servers.ask(s.port, b"PING\r\n", b"+PONG"))
         self.server.start()
         return self
 
@@ -449,23 +441,13 @@ def redis_record(client, sid):
 # -- the client --------------------------------------------------------------------------
 
 
-class Reply(object):
+class Reply(servers.Reply):
     """One answer, with the monotonic times its request was sent and its answer read."""
 
     def __init__(self, status, headers, body, sent, received):
-        self.status = status
-        self.headers = headers
-        self.body = body
+        servers.Reply.__init__(self, status, headers, body)
         self.sent = sent
         self.received = received
-
-    @property
-    def json(self):
-        return json.loads(self.body.decode("utf-8"))
-
-    @property
-    def text(self):
-        return self.body.decode("utf-8", "replace")
 
     @property
     def signed_in(self):
@@ -488,9 +470,6 @@ class Reply(object):
                 value = ""
             found[name.strip()] = value.strip()
         return found
-
-    def __repr__(self):
-        return "<Reply %d %r %r>" % (self.status, dict(self.headers.items()), self.body[:300])
 
 
 def session_id(cookie_value):

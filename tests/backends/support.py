@@ -32,6 +32,34 @@ def fail_on_server_error(callable_, *args):
         pytest.fail(str(exc), pytrace=False)
 
 
+def stop_at_end(request, server):
+    """Stop ``server`` when ``request``'s scope ends; print its logs if a test failed."""
+    def stop():
+        server.stop()
+        if request.session.testsfailed:
+            print(server.logs())
+    request.addfinalizer(stop)
+
+
+def serve(request, server):
+    """Start ``server`` (a failure to start fails the test) until ``request``'s scope
+    ends (:func:`stop_at_end`)."""
+    stop_at_end(request, server)
+    fail_on_server_error(server.start)
+    return server
+
+
+def redis_db(request, redis_server, db):
+    """A client of database ``db`` of ``redis_server``, emptied, closed at the end:
+    ``(url, client)``."""
+    redis = require("redis")
+    url = redis_server.url.rsplit("/", 1)[0] + "/%d" % db
+    client = redis.StrictRedis.from_url(url)
+    request.addfinalizer(client.close)
+    client.flushdb()
+    return url, client
+
+
 def require(module):
     """Import ``module`` or fail, saying how to install it (never a skip)."""
     try:

@@ -67,14 +67,6 @@ def assert_unavailable(reply, kind):
         assert document["status"] == 503 and document["retry_after"] == 5, document
 
 
-def _stop_at_end(request, server):
-    def stop():
-        server.stop()
-        if request.session.testsfailed:
-            print(server.logs())
-    request.addfinalizer(stop)
-
-
 class Dropper(fs.DroppingProxy):
     """A :class:`~tests.backends.faults_support.DroppingProxy` that can also drop every
     command until told to stop (a read that fails for good, the client's retries
@@ -103,8 +95,7 @@ class Stack(object):
     def __init__(self, request, server_dir, proxy=False):
         self.dir = tempfile.mkdtemp(prefix="faults-", dir=server_dir)
         self.redis = fs.RedisProcess(self.dir)
-        _stop_at_end(request, self.redis)
-        support.fail_on_server_error(self.redis.start)
+        support.serve(request, self.redis)
         url = self.redis.url
         self.proxy = None
         if proxy:
@@ -114,8 +105,7 @@ class Stack(object):
         self.web = support.fail_on_server_error(
             fs.waitress_server, self.dir,
             fs.served_env(url, self.dir, os.path.join(self.dir, "clock")))
-        _stop_at_end(request, self.web)
-        support.fail_on_server_error(self.web.start)
+        support.serve(request, self.web)
 
     def errors(self):
         return fs.log_lines(self.web, "ERROR")
@@ -377,8 +367,7 @@ def web(request, redis_server, server_dir):
         server = support.fail_on_server_error(fs.waitress_server, directory, env)
     else:
         server = support.fail_on_server_error(fs.gunicorn_server, directory, env, 2)
-    _stop_at_end(request, server)
-    support.fail_on_server_error(server.start)
+    support.serve(request, server)
     server.dir = directory
     return server
 

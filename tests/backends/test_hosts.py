@@ -9,10 +9,8 @@ port) alternates between them. Time is moved with a FileClock that every worker 
 
 import http.client
 import http.cookiejar
-import json
 import os
 import socket
-import urllib.error
 import urllib.request
 
 import pytest
@@ -27,16 +25,7 @@ IDLE = 600  # as in hosts.ini
 XHR = {"X-Requested-With": "XMLHttpRequest", "Accept": "application/json"}
 
 
-class Reply(object):
-    def __init__(self, status, headers, body):
-        self.status = status
-        self.headers = headers
-        self.body = body
-
-    @property
-    def json(self):
-        return json.loads(self.body.decode("utf-8"))
-
+class Reply(servers.Reply):
     @property
     def expires_in(self):
         value = self.headers.get("Session-Expires-In")
@@ -46,22 +35,13 @@ class Reply(object):
     def worker(self):
         return self.headers.get("X-Worker")
 
-    def __repr__(self):
-        return "<Reply %d %r %r>" % (self.status, dict(self.headers.items()), self.body[:300])
-
-
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
-        return None
-
 
 class Browser(object):
     """One cookie jar for both hosts; redirects are handed back, bodies read and closed."""
 
     def __init__(self):
         self.jar = http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(self.jar), _NoRedirect)
+        self.opener = servers.no_redirect_opener(self.jar)
 
     def request(self, host, path, method="GET", headers=None, cookie=None):
         """``cookie``: send this Cookie header instead of the jar's (a copied cookie)."""
@@ -72,13 +52,8 @@ class Browser(object):
         opener = self.opener
         if cookie is not None:
             req.add_header("Cookie", cookie)
-            opener = urllib.request.build_opener(_NoRedirect)
-        try:
-            with opener.open(req, timeout=20) as reply:
-                return Reply(reply.status, reply.headers, reply.read())
-        except urllib.error.HTTPError as exc:
-            with exc:
-                return Reply(exc.code, exc.headers, exc.read())
+            opener = servers.no_redirect_opener()
+        return servers.fetch(opener, req, reply=Reply)
 
     def cookie_header(self):
         return "; ".join("%s=%s" % (c.name, c.value) for c in self.jar)
@@ -110,11 +85,7 @@ class HeldRequest(object):
 @pytest.fixture(scope="module")
 def hosts(request, redis_server, server_dir):
     """``(A, B, clock, redis client)``: two gunicorns, two workers each, one Redis (db 1)."""
-    redis = support.require("redis")
-    url = redis_server.url.rsplit("/", 1)[0] + "/1"
-    client = redis.StrictRedis.from_url(url)
-    request.addfinalizer(client.close)
-    client.flushdb()
+    url, client = support.redis_db(request, redis_server, 1)
     clock_file = os.path.join(server_dir, "hosts-clock")
     env = dict(os.environ, WSGI_SESSION_TIMEOUT_CLOCK_FILE=clock_file, PYTHONUNBUFFERED="1")
     started = []
@@ -123,14 +94,7 @@ def hosts(request, redis_server, server_dir):
             servers.gunicorn_server, server_dir, name,
             ["--paste", os.path.join(HERE, "hosts.ini"), "--paste-global",
              "redis_url=%s" % url], env, 2)
-        started.append(server)
-
-        def stop(server=server):
-            server.stop()
-            if request.session.testsfailed:
-                print(server.logs())
-        request.addfinalizer(stop)
-        support.fail_on_server_error(server.start)
+        started.append(support.serve(request, server))
     return started[0], started[1], FileClock(clock_file), client
 
 

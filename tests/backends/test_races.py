@@ -89,23 +89,13 @@ class Races(object):
 
 @pytest.fixture(scope="module")
 def races(request, redis_server, server_dir):
-    redis = support.require("redis")
-    url = redis_server.url.rsplit("/", 1)[0] + "/2"
-    client = redis.StrictRedis.from_url(url)
-    request.addfinalizer(client.close)
-    client.flushdb()
+    url, client = support.redis_db(request, redis_server, 2)
     directory = os.path.join(server_dir, "races")
     os.makedirs(directory)
     clock_file = os.path.join(directory, "clock")
     server = support.fail_on_server_error(
         fs.gunicorn_server, directory, fs.served_env(url, directory, clock_file), 3, 4)
-
-    def stop():
-        server.stop()
-        if request.session.testsfailed:
-            print(server.logs())
-    request.addfinalizer(stop)
-    support.fail_on_server_error(server.start)
+    support.serve(request, server)
     return Races(server, directory, FileClock(clock_file), client)
 
 

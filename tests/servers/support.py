@@ -5,22 +5,18 @@ servers run the demo apps with ``DEMO_CLOCK = wsgi_session_timeout.testing:env_c
 which reads its offset from the file named by ``WSGI_SESSION_TIMEOUT_CLOCK_FILE``.
 """
 
-import http.client
-import importlib
 import http.cookiejar
-import json
+import importlib
 import os
 import shutil
 import signal
-import socket
-import subprocess
 import sys
-import time
-import urllib.error
 import urllib.parse
 import urllib.request
 
 import pytest
+
+from bench import servers
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 EXAMPLES = os.path.join(REPO, "examples")
@@ -30,18 +26,13 @@ VENV_HINT = ("install the servers into this interpreter: "
              "scripts/venv 3.11 requirements/test.txt requirements/servers.txt")
 
 #: How long a server may take to answer its first request.
-START_TIMEOUT = 30.0
-STOP_TIMEOUT = 10.0
+START_TIMEOUT = servers.START_TIMEOUT
 
 XHR = {"X-Requested-With": "XMLHttpRequest", "Accept": "application/json"}
 NAV = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
 
 
-def free_port():
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+free_port = servers.free_port
 
 
 def venv_tool(name):
@@ -81,9 +72,10 @@ def demo_env(tmp_dir, clock_file, **extra):
     return env
 
 
-class Server(object):
-    """A server process: started in its own process group with its output in a log file,
-    waited for until it answers ``probe_path`` (bounded), and always stopped.
+class Server(servers.Server):
+    """A server process (:class:`bench.servers.Server`): started in its own process group
+    with its output in a log file, waited for until it answers ``probe_path`` with any
+    status (bounded), and always stopped; a failure to start fails the test.
 
     :param extra_logs: more files to show with the output when something fails.
     """
@@ -91,76 +83,19 @@ class Server(object):
     def __init__(self, name, argv, port, log_dir, env=None, cwd=REPO,
                  stop_signal=signal.SIGTERM, probe_path="/", extra_logs=(),
                  start_timeout=START_TIMEOUT):
-        self.name = name
-        self.argv = argv
-        self.port = port
-        self.url = "http://127.0.0.1:%d" % port
-        self.log_path = os.path.join(log_dir, "%s.log" % name)
-        self.env = env
-        self.cwd = cwd
-        self.stop_signal = stop_signal
+        url = "http://127.0.0.1:%d" % port
+        servers.Server.__init__(self, name, argv, port, log_dir, servers.http_ready(probe_path),
+                                env=env, cwd=cwd, start_timeout=start_timeout,
+                                stop_signal=stop_signal, extra_logs=extra_logs,
+                                where=url + probe_path)
+        self.url = url
         self.probe_path = probe_path
-        self.extra_logs = list(extra_logs)
-        self.start_timeout = start_timeout
-        self.process = None
-
-    def start(self):
-        with open(self.log_path, "wb") as log:
-            self.process = subprocess.Popen(
-                self.argv, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-                env=self.env, cwd=self.cwd, start_new_session=True)
-        deadline = time.monotonic() + self.start_timeout
-        last_error = None
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                self.fail("%s exited with status %s while starting"
-                          % (self.name, self.process.returncode))
-            try:
-                with urllib.request.urlopen(self.url + self.probe_path, timeout=5) as reply:
-                    reply.read()
-                return self
-            except urllib.error.HTTPError as exc:
-                exc.close()
-                return self  # it answers: any status will do
-            except (OSError, http.client.HTTPException) as exc:
-                last_error = exc
-            time.sleep(0.1)  # polling for start-up, not waiting for time to pass
-        self.fail("%s did not answer %s within %d s (last error: %r)"
-                  % (self.name, self.url + self.probe_path, self.start_timeout, last_error))
-
-    def stop(self):
-        """Stop the whole process group: politely, then by force."""
-        if self.process is None or self.process.returncode is not None:
-            return
-        try:
-            os.killpg(self.process.pid, self.stop_signal)
-        except ProcessLookupError:
-            pass
-        try:
-            self.process.wait(STOP_TIMEOUT)
-        except subprocess.TimeoutExpired:
-            try:
-                os.killpg(self.process.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            self.process.wait(STOP_TIMEOUT)
-
-    def logs(self):
-        """The server's output and extra logs, for a failure message."""
-        parts = []
-        for path in [self.log_path] + self.extra_logs:
-            try:
-                with open(path, "rb") as handle:
-                    text = handle.read().decode("utf-8", "replace")
-            except OSError as exc:
-                text = "(cannot read: %s)" % exc
-            parts.append("----- %s -----\n%s" % (path, text[-20000:]))
-        return "\n".join(parts)
 
     def fail(self, message):
-        self.stop()
-        pytest.fail("%s\ncommand: %s\n%s" % (message, " ".join(self.argv), self.logs()),
-                    pytrace=False)
+        try:
+            servers.Server.fail(self, message)
+        except servers.ServerError as exc:
+            pytest.fail(str(exc), pytrace=False)
 
 
 def serve(request, server):
@@ -170,30 +105,7 @@ def serve(request, server):
     return server.start()
 
 
-class Reply(object):
-    """One HTTP response: ``status``, ``headers`` (an ``http.client.HTTPMessage``),
-    ``body`` (bytes)."""
-
-    def __init__(self, status, headers, body):
-        self.status = status
-        self.headers = headers
-        self.body = body
-
-    @property
-    def json(self):
-        return json.loads(self.body.decode("utf-8"))
-
-    @property
-    def text(self):
-        return self.body.decode("utf-8", "replace")
-
-    def __repr__(self):
-        return "<Reply %d %r %r>" % (self.status, dict(self.headers.items()), self.body[:300])
-
-
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
-        return None  # hand the 3xx back to the test
+Reply = servers.Reply
 
 
 class Client(object):
@@ -203,19 +115,13 @@ class Client(object):
     def __init__(self, base_url):
         self.base_url = base_url
         self.jar = http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(self.jar), _NoRedirect)
+        self.opener = servers.no_redirect_opener(self.jar)
 
     def request(self, path, data=None, headers=None, method=None):
         body = urllib.parse.urlencode(data).encode("ascii") if data is not None else None
         req = urllib.request.Request(self.base_url + path, data=body, headers=headers or {},
                                      method=method)
-        try:
-            with self.opener.open(req, timeout=20) as reply:
-                return Reply(reply.status, reply.headers, reply.read())
-        except urllib.error.HTTPError as exc:
-            with exc:
-                return Reply(exc.code, exc.headers, exc.read())
+        return servers.fetch(self.opener, req)
 
     def get(self, path, headers=None):
         return self.request(path, headers=headers)
