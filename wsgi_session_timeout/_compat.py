@@ -52,11 +52,3 @@ else:
             raw = value.encode("utf-8")
         return unquote_to_bytes(raw).decode("utf-8", "replace")
 
-
-def native(value):
-    """A native ``str`` for WSGI status lines and headers (PEP 3333)."""
-    if isinstance(value, str):
-        return value
-    if PY2:  # pragma: no cover
-        return value.encode("latin-1")
-    return value.decode("latin-1")  # pragma: no cover (bytes never reach here on 3)

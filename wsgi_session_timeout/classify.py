@@ -11,9 +11,6 @@ FETCH = "fetch"
 HTMX = "htmx"
 API = "api"
 
-#: Kinds that are answered with a status and a JSON body rather than a redirect.
-SCRIPT_KINDS = frozenset([XHR, FETCH, HTMX, API])
-
 _FETCH_MODES = frozenset(["cors", "same-origin", "no-cors"])
 
 
