@@ -29,10 +29,13 @@ class Marker(namedtuple("Marker", "login_at seen_at session_tag")):
 
     __slots__ = ()
 
+    def tagged_for(self, secret, session_id):
+        """True when this marker was written for ``session_id``."""
+        return same_tag(self.session_tag, session_tag(secret, session_id))
+
     def belongs_to(self, secret, session_id, login_at):
         """True when this marker was written for ``session_id`` and that sign-in."""
-        return same_tag(self.session_tag, session_tag(secret, session_id)) and (
-            self.login_at == int(login_at))
+        return self.tagged_for(secret, session_id) and self.login_at == int(login_at)
 
 
 def read_marker(environ, secret):

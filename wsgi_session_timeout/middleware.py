@@ -185,14 +185,10 @@ class SessionTimeoutMiddleware(object):
         return result
 
     def _unavailable(self, environ, start_response):
-        environ[KEEP_MY_STATUS] = True
         kind, consulted = classify.classify(environ)
-        status, headers, body = responses.unavailable(kind, consulted, environ)
-        start_response(status, headers)
-        return [body]
+        return _reply(environ, start_response, *responses.unavailable(kind, consulted, environ))
 
     def _endpoint(self, name, environ, start_response, tracker, own):
-        environ[KEEP_MY_STATUS] = True
         method = environ.get("REQUEST_METHOD", "GET").upper()
         allowed = "POST" if name == endpoints.EXTEND else "GET, HEAD"
         session_headers = True
@@ -224,11 +220,10 @@ class SessionTimeoutMiddleware(object):
         status, headers, body = answer
         if session_headers:
             headers = headers + self._session_headers(tracker, own)
-        start_response(status, headers)
-        return [b"" if method == "HEAD" else body]
+        return _reply(environ, start_response, status, headers,
+                      b"" if method == "HEAD" else body)
 
     def _answer(self, environ, start_response, tracker, own):
-        environ[KEEP_MY_STATUS] = True
         kind, consulted = classify.classify(environ)
         status, headers, body = responses.answer(kind, consulted, tracker.verdict, environ,
                                                  self.settings)
@@ -237,16 +232,22 @@ class SessionTimeoutMiddleware(object):
         except session.StoreUnavailable as exc:
             self._outage.down(exc)
             return self._unavailable(environ, start_response)
-        start_response(status, headers)
-        return [body]
+        return _reply(environ, start_response, status, headers, body)
 
     def _session_headers(self, tracker, own):
         tracker.settle()
         if own is not None:
-            beaker_cookie = session.persist(own, tracker.environ.get("wsgi.url_scheme") == "https")
+            beaker_cookie = session.persist(own, tracker.secure)
             extra = [beaker_cookie] if beaker_cookie else []
             return extra + tracker.headers(cookie_sent=bool(beaker_cookie))
         return tracker.headers(cookie_sent=session.will_send_cookie(tracker.session))
+
+
+def _reply(environ, start_response, status, headers, body):
+    """Send one of the middleware's own answers."""
+    environ[KEEP_MY_STATUS] = True
+    start_response(status, headers)
+    return [body]
 
 
 class _OutageLog(object):

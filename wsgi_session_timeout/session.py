@@ -162,20 +162,26 @@ class Tracker(object):
                 self._start_clocks()
                 return self.verdict
             login_at = self.seen_at = self.now
-        seen_at = self._last_seen(login_at)
-        self.verdict = expiry.judge(login_at, seen_at, self.now,
-                                    s.idle_timeout, s.absolute_timeout)
-        if self.verdict.state == expiry.EXPIRED:
-            if writes:
-                self._end()
+        if self._judge_signed_in(login_at, writes).state == expiry.EXPIRED:
             return self.verdict
-        self.was_signed_in = True
-        self.seen_at = seen_at
+        seen_at = self.seen_at
         if activity == EXTEND or (
                 activity == ACTIVE and expiry.needs_touch(seen_at, self.now, s.touch_interval)):
             self.seen_at = self.now
             self.marker_out = "set"
             self.verdict = self._judge()
+        return self.verdict
+
+    def _judge_signed_in(self, login_at, writes):
+        """Judge a signed-in session by its clocks: an expired one is ended (when
+        ``writes``), a live one is signed in as of its last activity."""
+        self.seen_at = self._last_seen(login_at)
+        self.verdict = self._judge(login_at)
+        if self.verdict.state == expiry.EXPIRED:
+            if writes:
+                self._end()
+        else:
+            self.was_signed_in = True
         return self.verdict
 
     def _last_seen(self, login_at):
@@ -195,8 +201,7 @@ class Tracker(object):
         be alive, yet the store has no record: evicted, or a store (memcached) that
         answers "not found" when it is down."""
         marker = self.marker
-        if marker is None or not cookies.same_tag(marker.session_tag, cookies.session_tag(
-                self.secret, self._real().id)):
+        if marker is None or not marker.tagged_for(self.secret, self._real().id):
             return False
         s = self.settings
         return expiry.judge(marker.login_at, marker.seen_at, self.now,
@@ -234,9 +239,11 @@ class Tracker(object):
             return expiry.ANONYMOUS_VERDICT
         return expiry.judge_lost(self.marker.login_at, self.now, self.settings.absolute_timeout)
 
-    def _judge(self):
+    def _judge(self, login_at=None):
         s = self.settings
-        return expiry.judge(self._real().get(LOGIN_AT), self.seen_at, self.now,
+        if login_at is None:
+            login_at = self._real().get(LOGIN_AT)
+        return expiry.judge(login_at, self.seen_at, self.now,
                             s.idle_timeout, s.absolute_timeout)
 
     def _start_clocks(self):
@@ -314,13 +321,8 @@ class Tracker(object):
             if login_at is not None and not self.logged_in:
                 # A signed-in session the request start never judged (its cookie was
                 # sent in a form the quick test missed): judge it now, never adopt it.
-                self.seen_at = self._last_seen(login_at)
-                self.verdict = self._judge()
-                if self.verdict.state == expiry.EXPIRED:
-                    self._end()
+                if self._judge_signed_in(login_at, True).state == expiry.EXPIRED:
                     self.verdict = expiry.ANONYMOUS_VERDICT
-                else:
-                    self.was_signed_in = True
                 return
             self._start_clocks()
         elif user is None and self.was_signed_in:
@@ -334,11 +336,11 @@ class Tracker(object):
             self.session[SEEN_AT] = self.seen_at
 
     def _will_save(self):
-        params = _params(self.session)
-        if _dirty(self.session) or params.get("auto"):
+        if will_send_cookie(self.session):
             return True
         # Beaker's default writes back what it loaded, on every request that read it.
-        return bool(params.get("save_accessed_time", True)) and _accessed(self.session)
+        return bool(_params(self.session).get("save_accessed_time", True)) and _accessed(
+            self.session)
 
     def _revoke(self):
         real = self._real()
