@@ -22,7 +22,7 @@ import time
 from beaker.middleware import SessionMiddleware
 
 from wsgi_session_timeout import SessionTimeoutMiddleware, login
-from wsgi_session_timeout.session import ENVIRON_KEY
+from wsgi_session_timeout.state import ENVIRON_KEY
 
 SECRET = "bench-secret-not-for-production-0123456789"
 IDLE_TIMEOUT = 1800

@@ -4,7 +4,7 @@ import pytest
 import webtest
 
 from wsgi_session_timeout import SessionTimeoutMiddleware
-from wsgi_session_timeout.cookies import MARKER
+MARKER = "beaker.session.id.activity"  # the activity cookie, named after the session cookie
 
 from . import apps
 from .test_middleware import CountingMemory, counting  # noqa: F401 (fixture)

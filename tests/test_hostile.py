@@ -36,7 +36,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from webtest import lint as webtest_lint
 
 from wsgi_session_timeout import SessionTimeoutMiddleware, login, logout
-from wsgi_session_timeout.cookies import MARKER
+MARKER = "beaker.session.id.activity"  # the activity cookie, named after the session cookie
 from wsgi_session_timeout.testing import ManualClock
 from wsgi_session_timeout.urls import is_safe_path, login_location, same_origin_path
 

@@ -7,7 +7,7 @@ from beaker.container import MemoryNamespaceManager
 import webtest
 
 from wsgi_session_timeout import SessionTimeoutMiddleware, login
-from wsgi_session_timeout.cookies import MARKER
+MARKER = "beaker.session.id.activity"  # the activity cookie, named after the session cookie
 
 from . import apps
 from .conftest import API, FETCH, HTMX, NAV, XHR
@@ -119,9 +119,19 @@ def test_expiry_is_known_after_the_store_purged_the_record(make, clock, backend)
     app = make(**PROTECTED)
     sign_in(app)
     purge(backend)
-    clock.advance(30)
+    clock.advance(601)
     document = problem(app.get("/api/x", headers=XHR, status=401))
     assert (document["error"], document["reason"]) == ("session_expired", "idle")
+
+
+def test_a_purged_record_whose_clocks_say_nothing_ran_out_needs_a_sign_in(make, clock,
+                                                                          backend):
+    app = make(**PROTECTED)
+    sign_in(app)
+    purge(backend)
+    clock.advance(30)
+    document = problem(app.get("/api/x", headers=XHR, status=401))
+    assert (document["error"], document["reason"]) == ("login_required", None)
 
 
 def test_purged_record_past_the_absolute_timeout_reports_absolute(make, clock, backend):
@@ -139,7 +149,7 @@ def test_the_marker_alone_never_grants_access(make):
     stranger = webtest.TestApp(app.app, lint=True)
     stranger.set_cookie(MARKER, marker)
     response = stranger.get("/api/x", headers=XHR, status=401)
-    assert problem(response)["error"] == "session_expired"
+    assert problem(response)["error"] == "login_required"
     assert stranger.get("/get").text == "cart=None user=None"
 
 
@@ -564,7 +574,7 @@ def test_login_outside_the_middleware_says_what_is_missing():
     ("x=session=abc", False),
 ])
 def test_cookie_presence_check_is_exact(header, found):
-    from wsgi_session_timeout.session import _sends_cookie
+    from wsgi_session_timeout.store import sends_cookie as _sends_cookie
     assert _sends_cookie(header, "session") is found
 
 

@@ -146,7 +146,7 @@ def test_cookie_sessions_sign_in_expire_and_sign_out(cookie_app, clock):
 
 
 def test_store_gets_an_expiry_from_the_absolute_timeout(clock):
-    from wsgi_session_timeout.session import OwnSession
+    from wsgi_session_timeout.store import OwnSession
     middleware = SessionTimeoutMiddleware(apps.app, {"beaker.session.secret": "x"},
                                           clock=clock, absolute_timeout=3600)
     assert middleware.beaker["store_ttl"] == 3720

@@ -4,13 +4,20 @@ import pytest
 
 from wsgi_session_timeout import classify
 from wsgi_session_timeout.expiry import ANONYMOUS_VERDICT, EXPIRED, IDLE, Verdict
-from wsgi_session_timeout.responses import answer
+from wsgi_session_timeout.responses import sign_in
 from wsgi_session_timeout.settings import parse
 
 EXPIRED_IDLE = Verdict(EXPIRED, IDLE, None, None)
 ENV = {"REQUEST_METHOD": "GET", "wsgi.url_scheme": "http", "HTTP_HOST": "example.com",
        "SCRIPT_NAME": "/app", "PATH_INFO": "/api/data", "QUERY_STRING": "",
        "HTTP_REFERER": "http://example.com/app/page?tab=2"}
+
+
+def answer(kind, consulted, verdict, environ, settings):
+    """``(status, headers, body as sent)`` of the middleware's answer."""
+    response = sign_in(kind, consulted, verdict, environ, settings)
+    body = b"" if environ["REQUEST_METHOD"] == "HEAD" else response.body
+    return response.status, response.headerlist, body
 
 
 def headers_of(result):

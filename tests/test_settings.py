@@ -2,6 +2,10 @@ from datetime import timedelta
 
 import pytest
 
+from wsgi_session_timeout.classify import XHR
+from wsgi_session_timeout.expiry import ANONYMOUS_VERDICT
+from wsgi_session_timeout.policy import EXEMPT, GUARDED, OPEN
+from wsgi_session_timeout.responses import sign_in
 from wsgi_session_timeout.settings import parse
 
 SECRET = {"beaker.session.secret": "x"}
@@ -38,8 +42,11 @@ def test_values(given, name, value):
 
 
 def test_status_reason_for_nonstandard_codes():
-    assert parse(xhr_status=419).status_reason == "Session Expired"
-    assert parse(xhr_status=401).status_reason == "Unauthorized"
+    def status(code):
+        return sign_in(XHR, (), ANONYMOUS_VERDICT, {"REQUEST_METHOD": "GET"},
+                       parse(xhr_status=code)).status
+    assert status(419) == "419 Session Expired"
+    assert status(401) == "401 Unauthorized"
 
 
 def test_config_prefix_and_keywords_win():
@@ -71,7 +78,7 @@ def test_config_prefix_and_keywords_win():
     pytest.param(None, {"login_url": "javascript:x"}, "login_url: must start", id="javascript-login"),
     pytest.param(None, {"login_url": ""}, "login_url: expected a non-empty string", id="empty-login"),
     pytest.param(None, {"login_url": "/a b"}, "login_url: must not contain spaces", id="space-login"),
-    pytest.param(None, {"protected_paths": ["account"]}, "protected_paths: every path", id="bad-path"),
+    pytest.param(None, {"protected_paths": ["account"]}, "protected_paths: every entry must be a path prefix", id="bad-path"),
     pytest.param(None, {"protected_paths": 5}, "protected_paths: expected a list", id="not-a-list"),
     pytest.param(None, {"auth_scheme": "My Scheme"}, "auth_scheme: must be a single token", id="scheme-space"),
     pytest.param(None, {"realm": "a\r\nX: y"}, "realm: must not contain control characters", id="realm-crlf"),
@@ -148,13 +155,27 @@ def test_bad_beaker_settings(config, message):
 ])
 def test_is_guarded(path, guarded):
     s = parse(protected_paths=["/account", "/api", "/login"], public_paths=["/api/public"])
-    assert s.is_guarded(path) is guarded
+    assert (s.paths.of(path) == GUARDED) is guarded
 
 
 def test_root_protection_leaves_login_page_open():
     s = parse(protected_paths=["/"])
-    assert s.is_guarded("/anything") and not s.is_guarded("/login")
+    assert s.paths.of("/anything") == GUARDED and s.paths.of("/login") == EXEMPT
 
 
 def test_nothing_guarded_when_app_decides():
-    assert not parse().is_guarded("/account")
+    assert parse().paths.of("/account") == OPEN
+
+
+@pytest.mark.parametrize("path, where", [
+    ("/", GUARDED), ("/x", OPEN), ("/items/12/edit", GUARDED), ("/items/12", OPEN),
+    ("/account", GUARDED), ("/account/x", GUARDED), ("/pub/x", EXEMPT),
+])
+def test_exact_paths_and_patterns(path, where):
+    s = parse(protected_paths="=/ ~^/items/[0-9]+/edit$ /account", public_paths=["/pub"])
+    assert s.paths.of(path) == where
+
+
+def test_a_bad_pattern_is_refused_naming_it():
+    with pytest.raises(ValueError, match=r"protected_paths: '~\[' is not a regular expression"):
+        parse(protected_paths="~[")

@@ -6,7 +6,7 @@ signed in), and answers each the way that client can use.
 """
 
 from .middleware import SessionTimeoutMiddleware
-from .session import login, logout
+from .state import login, logout
 
 __all__ = ["SessionTimeoutMiddleware", "login", "logout"]
 __version__ = "0.1.0"

@@ -12,16 +12,19 @@ are not activity either.
 """
 
 import hashlib
-import json
 import os
 
+from . import protocol, responses
 from .urls import same_origin_path
 
-STATUS = "status"
-EXTEND = "extend"
-CLIENT = "client.js"
-PASSIVE_HEADER = "HTTP_X_SESSION_PASSIVE"
+STATUS = protocol.STATUS
+EXTEND = protocol.EXTEND
+CLIENT = protocol.CLIENT
 
+#: The methods each endpoint takes, matched exactly.
+METHODS = {STATUS: ("GET", "HEAD"), EXTEND: ("POST",), CLIENT: ("GET", "HEAD")}
+
+_PASSIVE = "HTTP_" + protocol.PASSIVE_HEADER.upper().replace("-", "_")
 _SCRIPT = os.path.join(os.path.dirname(__file__), "static", "session-timeout.js")
 _script_cache = []
 
@@ -31,12 +34,22 @@ def route(path, prefix):
     if prefix is None or not path.startswith(prefix + "/"):
         return None
     name = path[len(prefix) + 1:]
-    return name if name in (STATUS, EXTEND, CLIENT) else None
+    return name if name in METHODS else None
+
+
+def refuse_method(name, environ):
+    """The ``405`` answer when ``environ``'s method is not one ``name`` takes, else
+    ``None``."""
+    allowed = METHODS[name]
+    if environ.get("REQUEST_METHOD", "GET") in allowed:
+        return None
+    return responses.problem(405, "method_not_allowed", detail="%s takes %s." % (
+        name, " or ".join(allowed)), headers=[("Allow", ", ".join(allowed))])
 
 
 def is_passive(environ):
     """True when the request says it is a background poll, not the user's activity."""
-    return environ.get(PASSIVE_HEADER, "").strip().lower() in ("1", "true", "yes")
+    return environ.get(_PASSIVE, "").strip().lower() in ("1", "true", "yes")
 
 
 def status_document(verdict):
@@ -65,15 +78,15 @@ def is_same_origin_script(environ):
     return True
 
 
-def json_answer(status, document, headers=()):
-    """``(status, headers, body)`` for a JSON answer that no cache may keep."""
-    body = json.dumps(document, sort_keys=True).encode("utf-8")
-    return status, [("Content-Type", "application/json"), ("Cache-Control", "no-store"),
-                    ("Content-Length", str(len(body)))] + list(headers), body
+def cross_site():
+    """The ``403`` answer to an ``extend`` that is not from a same-origin script."""
+    return responses.problem(
+        403, "cross_site_request",
+        detail="extend takes same-origin requests with X-Requested-With.")
 
 
 def client_script(environ):
-    """``(status, headers, body)`` for the client script, honouring ``If-None-Match``."""
+    """The client script, honouring ``If-None-Match``."""
     if not _script_cache:
         with open(_SCRIPT, "rb") as handle:
             body = handle.read()
@@ -82,7 +95,6 @@ def client_script(environ):
     body, etag = _script_cache[0]
     headers = [("ETag", etag), ("Cache-Control", "public, max-age=3600")]
     if etag in [t.strip() for t in environ.get("HTTP_IF_NONE_MATCH", "").split(",")]:
-        return "304 Not Modified", headers, b""
-    headers += [("Content-Type", "application/javascript; charset=utf-8"),
-                ("Content-Length", str(len(body)))]
-    return "200 OK", headers, body
+        return responses.Response(status="304 Not Modified", headerlist=headers)
+    return responses.Response(status="200 OK", body=body, headerlist=[
+        ("Content-Type", "application/javascript; charset=utf-8")] + headers)

@@ -11,10 +11,14 @@ import re
 import time
 
 from beaker.middleware import SessionMiddleware
-from beaker.session import SessionObject
 
-from . import classify, endpoints, responses, session, settings as settings_module
-from .urls import strip_unsafe_came_from
+from . import classify, endpoints, expiry, marker, policy, protocol, responses
+from . import settings as settings_module
+from . import state as state_module, store
+from .policy import GUARDED
+from .responses import send
+from .store import StoreUnavailable
+from .urls import is_login_location, strip_unsafe_came_from
 
 log = logging.getLogger("wsgi_session_timeout")
 
@@ -31,11 +35,6 @@ INNER_BEAKER = (
     "'app = SessionTimeoutMiddleware(app, config)' and take the filter out of the "
     "pipeline; elsewhere, put SessionTimeoutMiddleware inside it, between Beaker and the "
     "application.")
-
-#: Pylons' StatusCodeRedirect (outside the middleware in a generated Pylons stack) turns
-#: every 401/403 into its own HTML error page, headers and body dropped, unless this
-#: key is set. Set on the middleware's own answers only: the app's errors still render.
-KEEP_MY_STATUS = "pylons.status_code_redirect"
 
 
 class SessionTimeoutMiddleware(object):
@@ -88,13 +87,14 @@ class SessionTimeoutMiddleware(object):
 
     def __init__(self, app, config=None, **options):
         self.app = app
-        self.settings = settings_module.parse(config, **options)
-        self.beaker = self.settings.beaker
+        self.settings = s = settings_module.parse(config, **options)
+        self.beaker = s.beaker
         if self.beaker is not None:
-            own_class = (session.OwnCookieSession if self.beaker.get("type") == "cookie"
-                         else session.OwnSession)
-            self.beaker = dict(self.beaker, session_class=own_class)
-            if (own_class is session.OwnSession and "store_ttl" not in self.beaker and
+            cookie = s.activity_cookie or marker.name_for(self.beaker["key"])
+            own_class = (store.OwnCookieSession if self.beaker.get("type") == "cookie"
+                         else store.OwnSession)
+            self.beaker = dict(self.beaker, session_class=own_class, hide_cookie=cookie)
+            if (own_class is store.OwnSession and "store_ttl" not in self.beaker and
                     "timeout" not in self.beaker and
                     str(self.beaker.get("type")).startswith("ext:redis")):
                 log.warning("Redis keeps session records forever without absolute_timeout "
@@ -103,151 +103,255 @@ class SessionTimeoutMiddleware(object):
         if inner:
             raise ValueError(INNER_BEAKER % ("found at start-up: %r" % inner[0],))
         self._outage = _OutageLog()
+        self._outer_checked = False
+        self._endpoints = (s.endpoint_prefix + "/") if s.endpoint_prefix else None
 
     def __call__(self, environ, start_response):
-        s = self.settings
         path = environ.get("PATH_INFO", "")
+        if self._endpoints is not None and path.startswith(self._endpoints):
+            name = endpoints.route(path, self.settings.endpoint_prefix)
+            if name is not None:
+                return self._endpoint(name, environ, start_response)
+        s = self.settings
         if path == s.login_path and environ.get("QUERY_STRING"):
             environ["QUERY_STRING"] = strip_unsafe_came_from(environ["QUERY_STRING"],
                                                              s.came_from_param)
-        own = None
-        beaker_session = environ.get("beaker.session")
-        if beaker_session is None:
-            if self.beaker is None:
-                raise RuntimeError(NO_BEAKER)
-            beaker_session = own = _open_beaker(environ, self.beaker)
-        tracker = session.Tracker(environ, beaker_session, s, s.clock())
-        environ[session.ENVIRON_KEY] = tracker
-        endpoint = endpoints.route(path, s.endpoint_prefix)
+        exchange = _Exchange(self, environ, start_response, s.paths.of(path))
+        if exchange.state is None:
+            # No session cookie, a path the app decides for: nothing to read or judge.
+            return exchange.run()
         try:
-            if endpoint is not None:
-                return self._endpoint(endpoint, environ, start_response, tracker, own)
-            activity = session.PASSIVE if endpoints.is_passive(environ) else session.ACTIVE
-            verdict = tracker.start(activity)
-        except session.StoreUnavailable as exc:
+            exchange.state.start(state_module.PASSIVE if endpoints.is_passive(environ)
+                                 else state_module.ACTIVE)
+        except StoreUnavailable as exc:
             self._outage.down(exc)
-            if endpoint is not None or s.is_guarded(path):
-                return self._unavailable(environ, start_response)
+            if exchange.where == GUARDED:
+                return exchange.unavailable()
             # Pages that do not need the session still work; one that does fails with
-            # StoreUnavailable, answered below.
-            tracker.outage = True
-            environ["beaker.session"] = session.UnavailableSession()
-            return self._pass(environ, start_response, tracker, None, False)
-        if self._outage.since is not None and tracker.has_cookie:
+            # StoreUnavailable, answered as an outage.
+            environ["beaker.session"] = store.UnavailableSession()
+            return exchange.run()
+        if self._outage.since is not None:
             self._outage.up()
-        if not verdict.signed_in and s.is_guarded(path):
-            return self._answer(environ, start_response, tracker, own)
-        return self._pass(environ, start_response, tracker, own, s.may_replace(path))
+        action = policy.decide(exchange.where, exchange.state.verdict,
+                               preflight=policy.is_preflight(environ))
+        if action == policy.SIGN_IN:
+            return exchange.sign_in()
+        return exchange.run()
 
-    def _pass(self, environ, start_response, tracker, own, may_replace):
-        state = {"called": False, "forwarded": False, "replace": None}
+    def check_outer(self, session):
+        """Refuse, on its first request, a Beaker outside the middleware that has no
+        secret: the activity cookie is never signed or trusted without a key."""
+        if not self._outer_checked:
+            options = store.params(session)
+            if options and not (options.get("secret") or options.get("validate_key")):
+                log.error(marker.NO_KEY)
+                raise RuntimeError(marker.NO_KEY)
+            self._outer_checked = True
 
-        def app_start_response(status, headers, exc_info=None):
-            state["called"] = True
-            if tracker.outage and status[:1] == "5" and not state["forwarded"]:
-                # The app failed because the store is down: say so, and when to retry.
-                state["replace"] = "outage"
-                return _discard
-            if (may_replace and exc_info is None and status[:3] == "401" and
-                    not state["replace"] and not tracker.verdict.signed_in and
-                    not _has_header(headers, "www-authenticate")):
-                # The app says "sign in" in a way scripts cannot act on: answer instead.
-                state["replace"] = "login"
-                return _discard
-            state["replace"] = None
-            if not tracker.outage:
-                _check_same_session(environ, tracker)
-                try:
-                    extra = self._session_headers(tracker, own)
-                except session.StoreUnavailable:
-                    tracker.outage = True
-                    raise
-                if extra:
-                    headers = list(headers) + extra
-            state["forwarded"] = True
-            return start_response(status, headers, exc_info)
-
+    def _endpoint(self, name, environ, start_response):
+        refused = endpoints.refuse_method(name, environ)
+        if refused is not None:
+            return send(refused, environ, start_response)
+        if name == endpoints.CLIENT:
+            return send(endpoints.client_script(environ), environ, start_response)
+        extend = name == endpoints.EXTEND
+        if extend and not endpoints.is_same_origin_script(environ):
+            return send(endpoints.cross_site(), environ, start_response)
+        exchange = _Exchange(self, environ, start_response, GUARDED, always=True)
+        state = exchange.state
         try:
-            result = self.app(environ, app_start_response)
-            if not state["called"]:
-                result = _prime(result, lambda: state["called"])
-        except session.StoreUnavailable as exc:
-            if state["forwarded"]:
-                raise
+            if extend:
+                verdict = state.start(state_module.EXTEND)
+            else:
+                verdict = state.start(state_module.PASSIVE, writes=False)
+        except StoreUnavailable as exc:
             self._outage.down(exc)
-            return self._unavailable(environ, start_response)
-        if state["replace"] == "outage":
+            return exchange.unavailable()
+        if extend and not verdict.signed_in:
+            return exchange.sign_in()
+        document = endpoints.status_document(verdict)
+        if not verdict.signed_in:
+            # Where to sign in, with the page that asked as came_from.
+            document["login_url"] = responses.login_url_for(classify.XHR, environ,
+                                                            self.settings)
+        return exchange.reply(responses.json_answer("200 OK", document))
+
+
+class _Exchange(object):
+    """One request through the middleware: the session it opened (if it runs Beaker),
+    the session's state (only when there is a session to read), and the
+    ``start_response`` the app is given, where the app's answer is checked and the
+    session's headers are added."""
+
+    def __init__(self, middleware, environ, start_response, where, always=False):
+        self.middleware = middleware
+        self.environ = environ
+        self.start_response = start_response
+        self.where = where
+        self.own = None
+        self.replace = None
+        self.forwarded = False
+        self.started = False
+        session = environ.get("beaker.session")
+        if session is None:
+            if middleware.beaker is None:
+                raise RuntimeError(NO_BEAKER)
+            session = self.own = store.open_session(environ, middleware.beaker)
+        else:
+            middleware.check_outer(session)
+        self.session = session
+        environ[state_module.FACTORY_KEY] = self.get_state
+        header = environ.get("HTTP_COOKIE")
+        self.state = None
+        if always or where == GUARDED or (header and "=" in header):
+            self.state = self._new_state(header)
+            if not (always or where == GUARDED or self.state.has_cookie or
+                    self.state.cookie_name in header):
+                self.state = None
+
+    def _new_state(self, header):
+        middleware = self.middleware
+        s = middleware.settings
+        state = state_module.SessionState(self.session, s, s.clock(), header,
+                                          s.activity_cookie)
+        self.environ[state_module.ENVIRON_KEY] = state
+        return state
+
+    def get_state(self):
+        """The session's state, made now if the request did not need it so far (the app
+        signs in, or touched the session)."""
+        if self.state is None:
+            self.state = self._new_state(self.environ.get("HTTP_COOKIE"))
+        return self.state
+
+    # -- the middleware's own answers -----------------------------------------------------
+
+    def sign_in(self):
+        kind, consulted = classify.classify(self.environ)
+        state = self.state or self.get_state()
+        response = responses.sign_in(kind, consulted, state.verdict, self.environ,
+                                     self.middleware.settings)
+        return self.reply(response)
+
+    def unavailable(self):
+        kind, consulted = classify.classify(self.environ)
+        return send(responses.unavailable(kind, consulted), self.environ,
+                    self.start_response)
+
+    def reply(self, response):
+        """Send ``response`` with the session's headers."""
+        try:
+            extra = self.session_headers()
+        except StoreUnavailable as exc:
+            self.middleware._outage.down(exc)
+            return self.unavailable()
+        response.headerlist.extend(extra)
+        return send(response, self.environ, self.start_response)
+
+    def session_headers(self):
+        """Save a session the middleware runs, and the headers the response needs."""
+        state = self.state
+        if state is not None and state.outage:
+            return []
+        if self.environ.get("beaker.session") is not self.session:
+            log.error(INNER_BEAKER, "seen at run time")
+            raise RuntimeError(INNER_BEAKER % ("seen at run time",))
+        if state is None and store.accessed(self.session):
+            state = self.get_state()
+        extra = []
+        if state is not None:
+            try:
+                state.finish()
+            except StoreUnavailable:
+                state.outage = True
+                raise
+        own = self.own
+        secure = self.environ.get("wsgi.url_scheme") == "https"
+        if own is not None:
+            cookie = store.persist(own, secure)
+            if cookie:
+                extra.append(cookie)
+            sent = cookie is not None
+        else:
+            sent = store.will_send_cookie(self.session)
+        if state is not None:
+            attributes = marker.Attributes.of(store.params(self.session), secure)
+            header = state.marker_header(attributes)
+            if header is not None:
+                extra.append(header)
+            if state.drop_cookie and not sent:
+                extra.append(marker.delete_cookie(state.key, attributes))
+            if state.verdict.signed_in:
+                extra.append((EXPIRES_IN, str(state.verdict.expires_in)))
+        return extra
+
+    # -- the app --------------------------------------------------------------------------
+
+    def run(self):
+        """Call the app; its answer goes out with the session's headers, or is replaced
+        by the middleware's own when it says "sign in" in a way a script cannot use, or
+        fails because the store is down."""
+        try:
+            result = self.middleware.app(self.environ, self.app_start_response)
+            if not self.started:
+                result = _prime(result, self)
+        except StoreUnavailable as exc:
+            if self.forwarded:
+                raise
+            self.middleware._outage.down(exc)
+            return self.unavailable()
+        if self.replace is not None:
             _close(result)
-            return self._unavailable(environ, start_response)
-        if state["replace"] == "login":
-            _close(result)
-            return self._answer(environ, start_response, tracker, own)
+            if self.replace == policy.UNAVAILABLE:
+                return self.unavailable()
+            return self.sign_in()
         return result
 
-    def _unavailable(self, environ, start_response):
-        kind, consulted = classify.classify(environ)
-        return _reply(environ, start_response, *responses.unavailable(kind, consulted, environ))
+    def app_start_response(self, status, headers, exc_info=None):
+        self.started = True
+        state = self.state
+        outage = state is not None and state.outage
+        if not self.forwarded and (outage or status[:1] in "345"):
+            action = self._judge(status, headers, exc_info, outage)
+            if action != policy.PASS:
+                self.replace = action
+                return _discard
+        self.replace = None
+        if not outage:
+            try:
+                extra = self.session_headers()
+            except StoreUnavailable as exc:
+                if state is not None:
+                    state.outage = True
+                raise
+            if extra:
+                headers = list(headers) + extra
+        self.forwarded = True
+        return self.start_response(status, headers, exc_info)
 
-    def _endpoint(self, name, environ, start_response, tracker, own):
-        method = environ.get("REQUEST_METHOD", "GET").upper()
-        allowed = "POST" if name == endpoints.EXTEND else "GET, HEAD"
-        session_headers = True
-        if method not in allowed:
-            answer = endpoints.json_answer("405 Method Not Allowed", {
-                "status": 405, "title": "Method not allowed"}, [("Allow", allowed)])
-            session_headers = False
-        elif name == endpoints.CLIENT:
-            answer = endpoints.client_script(environ)
-            session_headers = False
-        elif name == endpoints.STATUS:
-            verdict = tracker.start(session.PASSIVE, writes=False)
-            document = endpoints.status_document(verdict)
-            if not verdict.signed_in:
-                # Where to sign in, with the page that asked as came_from.
-                document["login_url"] = responses.login_url_for(
-                    classify.XHR, environ, self.settings)
-            answer = endpoints.json_answer("200 OK", document)
-        elif not endpoints.is_same_origin_script(environ):
-            answer = endpoints.json_answer("403 Forbidden", {
-                "status": 403, "title": "Cross-site request refused",
-                "detail": "extend takes same-origin requests with X-Requested-With."})
-            session_headers = False
-        else:
-            verdict = tracker.start(session.EXTEND)
-            if not verdict.signed_in:
-                return self._answer(environ, start_response, tracker, own)
-            answer = endpoints.json_answer("200 OK", endpoints.status_document(verdict))
-        status, headers, body = answer
-        if session_headers:
-            headers = headers + self._session_headers(tracker, own)
-        return _reply(environ, start_response, status, headers,
-                      b"" if method == "HEAD" else body)
-
-    def _answer(self, environ, start_response, tracker, own):
-        kind, consulted = classify.classify(environ)
-        status, headers, body = responses.answer(kind, consulted, tracker.verdict, environ,
-                                                 self.settings)
-        try:
-            headers = headers + self._session_headers(tracker, own)
-        except session.StoreUnavailable as exc:
-            self._outage.down(exc)
-            return self._unavailable(environ, start_response)
-        return _reply(environ, start_response, status, headers, body)
-
-    def _session_headers(self, tracker, own):
-        tracker.settle()
-        if own is not None:
-            beaker_cookie = session.persist(own, tracker.secure)
-            extra = [beaker_cookie] if beaker_cookie else []
-            return extra + tracker.headers(cookie_sent=bool(beaker_cookie))
-        return tracker.headers(cookie_sent=session.will_send_cookie(tracker.session))
+    def _judge(self, status, headers, exc_info, outage):
+        state = self.state
+        verdict = state.verdict if state is not None else _ANONYMOUS
+        challenged = to_login = False
+        kind = None
+        for name, value in headers:
+            lowered = name.lower()
+            if lowered == "www-authenticate":
+                challenged = True
+            elif lowered == "location":
+                to_login = is_login_location(value, self.environ,
+                                             self.middleware.settings.login_url)
+        if to_login:
+            kind = classify.classify(self.environ)[0]
+        return policy.decide(self.where, verdict, outage=outage,
+                             preflight=policy.is_preflight(self.environ), kind=kind,
+                             status=status, challenged=challenged, to_login=to_login,
+                             failing=exc_info is not None)
 
 
-def _reply(environ, start_response, status, headers, body):
-    """Send one of the middleware's own answers."""
-    environ[KEEP_MY_STATUS] = True
-    start_response(status, headers)
-    return [body]
+EXPIRES_IN = protocol.EXPIRES_IN_HEADER
+_ANONYMOUS = expiry.ANONYMOUS_VERDICT
 
 
 class _OutageLog(object):
@@ -275,25 +379,6 @@ def _describe(exc):
     return re.sub(r"[0-9a-f]{32,}", "<id>", text)
 
 
-def _open_beaker(environ, options):
-    """Do what Beaker's SessionMiddleware does on the way in; saving is done from
-    ``start_response`` by :func:`session.persist`."""
-    beaker_session = SessionObject(environ, **options)
-    environ["beaker.session"] = beaker_session
-    environ["beaker.get_session"] = lambda: beaker_session._session()
-    return beaker_session
-
-
-def _check_same_session(environ, tracker):
-    if environ.get("beaker.session") is not tracker.session:
-        log.error(INNER_BEAKER, "seen at run time")
-        raise RuntimeError(INNER_BEAKER % ("seen at run time",))
-
-
-def _has_header(headers, name):
-    return any(key.lower() == name for key, _ in headers)
-
-
 def _discard(data):
     """``write()`` for a response that is being replaced: the app's body is dropped."""
 
@@ -304,7 +389,7 @@ def _close(iterable):
         close()
 
 
-def _prime(result, started):
+def _prime(result, exchange):
     """Return ``result`` untouched when the app has called ``start_response``; else pull
     items until it does (a generator app), keeping them, so the decision to replace the
     response is made before anything is sent."""
@@ -313,7 +398,7 @@ def _prime(result, started):
     iterator = iter(result)
     head = []
     try:
-        while not started():
+        while not exchange.started:
             try:
                 head.append(next(iterator))
             except StopIteration:

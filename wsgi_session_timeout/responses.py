@@ -1,24 +1,72 @@
-"""What to answer a request that needs a signed-in session and has none.
+"""Every answer the middleware sends itself, each a :class:`webob.Response`, and the one
+function that sends them (:func:`send`).
 
 A browser navigation is redirected to the login page. A script (XHR, ``fetch``, htmx, an
 API client) gets a status it can see, because browsers follow redirects for scripts
-silently and hand them the login page's HTML with a 200. Pure: data in, data out.
+silently and hand them the login page's HTML with a 200. Errors are
+``application/problem+json`` (RFC 9457) documents; the ``status`` endpoint's answers are
+plain JSON.
 """
 
 import json
 
-from . import classify
+from webob import Response
+
+from . import classify, protocol
+from ._compat import status_reasons
 from .urls import login_location, request_path, same_origin_path
 
 #: ``error`` code -> (title, detail) of the answer.
 TITLES = {
-    "session_expired": ("Session expired", "Your session has expired. Sign in again to continue."),
-    "login_required": ("Sign-in required", "This request needs a signed-in session."),
+    protocol.SESSION_EXPIRED: (
+        "Session expired", "Your session has expired. Sign in again to continue."),
+    protocol.LOGIN_REQUIRED: (
+        "Sign-in required", "This request needs a signed-in session."),
+    protocol.STORE_UNAVAILABLE: (
+        "Session store unavailable",
+        "Sessions are unavailable for a moment. Please try again shortly."),
+    "method_not_allowed": ("Method not allowed", None),
+    "cross_site_request": ("Cross-site request refused", None),
 }
+
+#: Pylons' StatusCodeRedirect (outside the middleware in a generated Pylons stack) turns
+#: every 401/403 into its own HTML error page, headers and body dropped, unless this
+#: key is set. Set on the middleware's own answers only: the app's errors still render.
+KEEP_MY_STATUS = "pylons.status_code_redirect"
+
 _PAGE = (
     '<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>%(title)s</title></head>'
-    '<body><h1>%(title)s</h1><p>%(detail)s</p>'
-    '<p><a href="%(href)s">Sign in</a></p></body></html>\n')
+    '<body><h1>%(title)s</h1><p>%(detail)s</p>%(link)s</body></html>\n')
+_NO_STORE = ("Cache-Control", "no-store")
+
+
+def send(response, environ, start_response):
+    """Send one of the middleware's own answers (no body for ``HEAD``)."""
+    environ[KEEP_MY_STATUS] = True
+    start_response(response.status, response.headerlist)
+    if environ.get("REQUEST_METHOD") == "HEAD":
+        return [b""]
+    return response.app_iter
+
+
+def answer(status, body, content_type, headers=()):
+    """A response of the middleware's own that no cache may keep."""
+    return Response(status=status, body=body, headerlist=[
+        ("Content-Type", content_type), _NO_STORE] + list(headers))
+
+
+def json_answer(status, document, headers=()):
+    """A plain JSON answer (``status`` and ``extend``)."""
+    return answer(status, _json(document), protocol.JSON, headers)
+
+
+def problem(code, error, detail=None, headers=(), **fields):
+    """An ``application/problem+json`` answer for ``error`` with HTTP status ``code``."""
+    title, default_detail = TITLES.get(error, (error, None))
+    document = {"type": protocol.PROBLEM_TYPE + error, "title": title, "status": code,
+                "detail": detail or default_detail, "error": error}
+    document.update(fields)
+    return answer(_status_line(code), _json(document), protocol.PROBLEM_JSON, headers)
 
 
 def came_from(kind, environ):
@@ -39,49 +87,52 @@ def login_url_for(kind, environ, settings):
                           came_from(kind, environ))
 
 
-def answer(kind, consulted, verdict, environ, settings):
-    """``(status, headers, body)`` for a request of ``kind`` whose session ``verdict``
-    is not signed in. ``consulted`` names the headers the kind was decided on."""
+def sign_in(kind, consulted, verdict, environ, settings):
+    """The answer to a request of ``kind`` that needs a signed-in session and has none
+    (``verdict`` says why). ``consulted`` names the headers the kind was decided on."""
     location = login_url_for(kind, environ, settings)
     error = verdict.error
-    title, detail = TITLES[error]
-    headers = [("Cache-Control", "no-store"), ("Vary", ", ".join(consulted + ("Cookie",)))]
+    vary = ("Vary", ", ".join(consulted + ("Cookie",)))
     if kind == classify.NAVIGATION:
+        title, detail = TITLES[error]
         method = environ.get("REQUEST_METHOD", "GET").upper()
         status = "302 Found" if method in ("GET", "HEAD") else "303 See Other"
-        headers.append(("Location", location))
-        headers.append(("Content-Type", "text/html; charset=utf-8"))
-        body = _PAGE % {"title": title, "detail": detail, "href": _html_escape(location)}
-        return _finish(status, headers, body, environ)
-    status = "%d %s" % (settings.xhr_status, settings.status_reason)
+        link = '<p><a href="%s">Sign in</a></p>' % _html_escape(location)
+        body = _PAGE % {"title": title, "detail": detail, "link": link}
+        return answer(status, body.encode("utf-8"), protocol.HTML,
+                      [vary, ("Location", location)])
+    headers = [vary]
+    if kind == classify.HTMX:
+        headers.append((protocol.HX_REDIRECT_HEADER, location))
     if settings.xhr_status == 200:
         document = {"success": False, "error": error, "login_url": location}
-        headers.append(("Content-Type", "application/json"))
-    else:
-        document = {
-            "type": "urn:wsgi-session-timeout:" + error,
-            "title": title,
-            "status": settings.xhr_status,
-            "detail": detail,
-            "error": error,
-            "reason": verdict.reason,
-            "login_url": location,
-        }
-        headers.append(("Content-Type", "application/problem+json"))
-        headers.append(("WWW-Authenticate", '%s realm="%s", error="%s"' % (
-            settings.auth_scheme, _quoted(settings.realm), error)))
-    if kind == classify.HTMX:
-        headers.append(("HX-Redirect", location))
-    body = json.dumps(document, sort_keys=True)
-    return _finish(status, headers, body, environ)
+        return answer("200 OK", _json(document), protocol.JSON, headers)
+    headers.append(("WWW-Authenticate", '%s realm="%s", error="%s"' % (
+        settings.auth_scheme, _quoted(settings.realm), error)))
+    return problem(settings.xhr_status, error, headers=headers, reason=verdict.reason,
+                   login_url=location)
 
 
-def _finish(status, headers, body, environ):
-    body = body.encode("utf-8") if not isinstance(body, bytes) else body
-    headers.append(("Content-Length", str(len(body))))
-    if environ.get("REQUEST_METHOD", "").upper() == "HEAD":
-        body = b""
-    return status, headers, body
+def unavailable(kind, consulted):
+    """The answer to a request that needs the session while the store is down: ``503``
+    with ``Retry-After``, nothing that signs the user out."""
+    headers = [("Retry-After", str(protocol.RETRY_AFTER)),
+               ("Vary", ", ".join(consulted + ("Cookie",)))]
+    error = protocol.STORE_UNAVAILABLE
+    if kind == classify.NAVIGATION:
+        title, detail = TITLES[error]
+        body = _PAGE % {"title": title, "detail": detail, "link": ""}
+        return answer("503 Service Unavailable", body.encode("utf-8"), protocol.HTML,
+                      headers)
+    return problem(503, error, headers=headers, retry_after=protocol.RETRY_AFTER)
+
+
+def _status_line(code):
+    return "%d %s" % (code, status_reasons.get(code) or "Session Expired")
+
+
+def _json(document):
+    return json.dumps(document, sort_keys=True).encode("utf-8")
 
 
 def _quoted(value):
@@ -92,31 +143,3 @@ def _quoted(value):
 def _html_escape(value):
     return (value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
             .replace('"', "&quot;"))
-
-
-RETRY_AFTER = 5
-_UNAVAILABLE = ("Session store unavailable",
-                "Sessions are unavailable for a moment. Please try again shortly.")
-
-
-def unavailable(kind, consulted, environ):
-    """``(status, headers, body)`` for a request that needs the session while the store
-    is down: ``503`` with ``Retry-After``, nothing that signs the user out."""
-    title, detail = _UNAVAILABLE
-    headers = [("Cache-Control", "no-store"), ("Retry-After", str(RETRY_AFTER)),
-               ("Vary", ", ".join(consulted + ("Cookie",)))]
-    if kind == classify.NAVIGATION:
-        headers.append(("Content-Type", "text/html; charset=utf-8"))
-        body = _PAGE_503 % {"title": title, "detail": detail}
-    else:
-        headers.append(("Content-Type", "application/problem+json"))
-        body = json.dumps({
-            "type": "urn:wsgi-session-timeout:store_unavailable", "title": title,
-            "status": 503, "detail": detail, "error": "store_unavailable",
-            "retry_after": RETRY_AFTER}, sort_keys=True)
-    return _finish("503 Service Unavailable", headers, body, environ)
-
-
-_PAGE_503 = (
-    '<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>%(title)s</title></head>'
-    '<body><h1>%(title)s</h1><p>%(detail)s</p></body></html>\n')

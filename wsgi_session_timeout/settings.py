@@ -10,7 +10,8 @@ import re
 import time
 from datetime import timedelta
 
-from ._compat import integer_types, status_reasons, string_types
+from ._compat import integer_types, string_types
+from .policy import Paths
 
 PREFIX = "session_timeout."
 BEAKER_PREFIXES = ("beaker.session.", "session.")
@@ -103,17 +104,31 @@ def as_login_url(name, value):
 
 
 def as_paths(name, value):
-    """A tuple of path prefixes: a list, or a whitespace-separated string."""
+    """A tuple of path entries: a list, or a whitespace-separated string. Each is a
+    prefix (``/account``), an exact path (``=/``) or a regular expression
+    (``~^/api/v[0-9]+/``, or a compiled pattern)."""
     if isinstance(value, string_types):
         value = value.split()
     try:
         paths = tuple(value)
     except TypeError:
         _fail(name, value, "expected a list of paths")
+    result = []
     for path in paths:
-        if not isinstance(path, string_types) or not path.startswith("/") or _CONTROL.search(path):
-            _fail(name, value, "every path must be a string starting with '/'")
-    return tuple(str(p) for p in paths)
+        if hasattr(path, "search"):
+            result.append(path)
+            continue
+        if not isinstance(path, string_types) or _CONTROL.search(path) or not (
+                path.startswith("/") or path.startswith("=/") or path.startswith("~")):
+            _fail(name, value, "every entry must be a path prefix starting with '/', "
+                               "an exact path '=/...' or a pattern '~regex'")
+        if path.startswith("~"):
+            try:
+                re.compile(path[1:])
+            except re.error as exc:
+                _fail(name, value, "%r is not a regular expression: %s" % (path, exc))
+        result.append(str(path))
+    return tuple(result)
 
 
 def as_protected_paths(name, value):
@@ -154,6 +169,13 @@ def as_callable(name, value):
     return value
 
 
+def as_cookie_name(name, value):
+    """A cookie name (an HTTP token), or ``None`` for the default."""
+    if _is_none(value):
+        return None
+    return as_token(name, value)
+
+
 def as_prefix(name, value):
     """A path prefix such as ``/_session`` (no trailing slash), or ``None`` for off."""
     if _is_none(value):
@@ -179,6 +201,7 @@ OPTIONS = (
     ("came_from_param", as_token, "came_from"),
     ("clock", as_callable, time.time),
     ("endpoint_prefix", as_prefix, "/_session"),
+    ("activity_cookie", as_cookie_name, None),
 )
 _CONVERTERS = dict((name, conv) for name, conv, _ in OPTIONS)
 
@@ -235,34 +258,15 @@ class Settings(object):
             self.touch_interval = min(60, self.idle_timeout // 10) if self.idle_timeout else 60
         #: Beaker session options when the middleware builds Beaker itself, else ``None``.
         self.beaker = beaker
-        self.status_reason = status_reasons.get(self.xhr_status) or "Session Expired"
         self.login_path = _login_path(self.login_url)
-
-    def may_replace(self, path):
-        """True when an app's bare 401 for ``path`` may be turned into the expiry answer:
-        never on the login page (a failed sign-in may answer 401) or a public path."""
-        return path != self.login_path and not _matches(path, self.public_paths)
-
-    def is_guarded(self, path):
-        """True when the middleware itself must answer for ``path`` without a session."""
-        if self.protected_paths is None or path == self.login_path:
-            return False
-        if _matches(path, self.public_paths):
-            return False
-        return _matches(path, self.protected_paths)
+        #: Which paths the middleware guards, and which it never touches.
+        self.paths = Paths(self.protected_paths, self.public_paths, self.login_path)
 
 
 def _login_path(login_url):
     if not login_url.startswith("/"):
         return None
     return login_url.split("?", 1)[0].split("#", 1)[0]
-
-
-def _matches(path, prefixes):
-    for prefix in prefixes:
-        if path == prefix or path.startswith(prefix if prefix.endswith("/") else prefix + "/"):
-            return True
-    return False
 
 
 def parse(config=None, **kwargs):

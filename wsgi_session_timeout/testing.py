@@ -39,7 +39,7 @@ from . import classify, settings as settings_module
 from ._compat import PY2, parse_qsl, text_type, urlsplit
 from .middleware import WRAPPED_ATTRIBUTES, SessionTimeoutMiddleware, find_wrapped
 from .responses import TITLES
-from .session import login, logout
+from .state import login, logout
 from .urls import login_location
 
 __all__ = [

@@ -138,3 +138,29 @@ def strip_unsafe_came_from(query_string, param):
             kept.append(pieces[index - 1])
         kept.append(pieces[index])
     return "".join(kept) if removed else query_string
+
+
+def is_login_location(location, environ, login_url):
+    """True when ``location`` (an app's ``Location`` header) points at the login page:
+    ``login_url``'s path (mounted where the request was, when it starts with ``/``),
+    relative or absolute on this very origin, with any query."""
+    if not location:
+        return False
+    try:
+        parts = urlsplit(location.strip())
+        want = urlsplit(login_location(login_url, environ, "", None))
+    except ValueError:
+        return False
+    if parts.netloc:
+        if want.netloc:
+            if parts.netloc.lower() != want.netloc.lower():
+                return False
+        else:
+            default = 443 if environ.get("wsgi.url_scheme") == "https" else 80
+            if parts.scheme.lower() not in ("", environ.get("wsgi.url_scheme", "http")) or \
+                    _host_port(parts.netloc, default) != _own_host(environ, default):
+                return False
+    elif want.netloc:
+        return False
+    return parts.path == want.path or (
+        not parts.netloc and not want.netloc and parts.path == login_url.split("?")[0])

@@ -50,7 +50,7 @@ from wsgi_session_timeout.testing import env_clock
 
 SECRET = "faults-and-races-secret-0123456789"
 SESSION_KEY = "beaker.session.id"
-MARKER = "wsgi_session_timeout"
+MARKER = "beaker.session.id.activity"
 IDLE = 600
 ABSOLUTE = 3600
 TOUCH = 60

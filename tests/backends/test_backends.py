@@ -79,7 +79,7 @@ def test_activity_moves_the_idle_clock_without_a_store_write(store, browser, clo
     assert_signed_in(response, expires_in=IDLE)  # the activity was recorded...
     assert access.writes == 0, access  # ...in the cookie, not in the store
     assert access.reads is None or access.reads >= 1, access
-    assert "wsgi_session_timeout" in response.headers.get("Set-Cookie", "")
+    assert "beaker.session.id.activity" in response.headers.get("Set-Cookie", "")
     assert store.record(sid) == before
     clock.advance(IDLE - 100)  # past the sign-in's idle deadline, not the activity's
     with store.watch() as access:

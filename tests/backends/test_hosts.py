@@ -101,7 +101,7 @@ def hosts(request, redis_server, server_dir):
 def sign_in(browser, host):
     reply = browser.request(host, "/login", "POST")
     assert reply.status == 200 and reply.expires_in == IDLE, reply
-    assert browser.names() == ["beaker.session.id", "wsgi_session_timeout"], browser.names()
+    assert browser.names() == ["beaker.session.id", "beaker.session.id.activity"], browser.names()
     return reply
 
 
@@ -135,7 +135,7 @@ def test_activity_on_one_host_moves_the_clock_seen_on_the_other(hosts):
     clock.advance(IDLE // 2)
     reply = me(browser, b)  # activity, recorded by B in the activity cookie
     assert reply.status == 200 and reply.expires_in == IDLE, reply
-    assert "wsgi_session_timeout=" in reply.headers.get("Set-Cookie", ""), reply
+    assert "beaker.session.id.activity=" in reply.headers.get("Set-Cookie", ""), reply
     status = browser.request(a, "/_session/status").json  # not activity itself
     assert IDLE - 5 <= status["idle_expires_in"] <= IDLE, status
     clock.advance(IDLE - 100)  # past the sign-in's idle deadline, not B's activity's

@@ -1,9 +1,10 @@
 """pytest plugin: fixtures for applications that use the middleware.
 
 Installed with the package (the ``pytest11`` entry point ``wsgi_session_timeout``), so
-pytest imports this module in every run: it imports nothing but pytest at import time,
-and the testing helpers (and through them Beaker and WebOb, never WebTest) only when a
-test asks for a fixture. ``-p no:wsgi_session_timeout`` turns it off.
+pytest imports this module in every run. It lives outside the package, so loading it
+imports nothing but pytest: the package (and through it Beaker and WebOb, never
+WebTest) is imported only when a test asks for a fixture. ``-p no:wsgi_session_timeout``
+turns it off.
 
 .. code-block:: python
 
@@ -27,6 +28,6 @@ def session_clock():
     """A :class:`wsgi_session_timeout.testing.ManualClock`, new for each test, reading
     :data:`~wsgi_session_timeout.testing.DEFAULT_START` (2023-11-14 22:13:20 UTC) until
     the test moves it: pass it as the middleware's ``clock``."""
-    from .testing import ManualClock
+    from wsgi_session_timeout.testing import ManualClock
 
     return ManualClock()

@@ -1,0 +1,328 @@
+"""Everything the middleware knows about Beaker's internals, in one module.
+
+Opening and saving a session as Beaker's ``SessionMiddleware`` does, the notes left
+beside a record that was ended, the probe that tells "no record" from "the store does
+not answer", and the ``Session`` classes the middleware runs. A store failure of any
+kind becomes :class:`StoreUnavailable`: an outage, never a sign-out.
+"""
+
+import errno
+import re
+import uuid
+
+from beaker.container import FileNamespaceManager
+from beaker.session import CookieSession, Session, SessionObject
+
+#: Keys the middleware keeps in the session, beside the app's own.
+LOGIN_AT = "_session_timeout.login_at"
+SEEN_AT = "_session_timeout.seen_at"
+
+
+class StoreUnavailable(Exception):
+    """The session store failed (down, unreachable, or not keeping what it is given).
+
+    Not a sign-out: nothing about the session is changed, and the middleware answers
+    ``503`` with ``Retry-After`` to requests that need the session.
+    """
+
+
+class UnavailableSession(object):
+    """Stands in for ``environ['beaker.session']`` while the store is down: any use
+    raises :class:`StoreUnavailable`, so an app that needs the session fails in a way
+    the middleware can answer, and one that does not still works."""
+
+    def _fail(self, *args, **kwargs):
+        raise StoreUnavailable("the session store is unavailable")
+
+    __getitem__ = __setitem__ = __delitem__ = __contains__ = __iter__ = _fail
+    get = save = delete = invalidate = persist = _fail
+
+    def __getattr__(self, name):
+        self._fail()
+
+
+def call(function, *args):
+    """Call ``function``; a failure of the store becomes :class:`StoreUnavailable`."""
+    try:
+        return function(*args)
+    except StoreUnavailable:
+        raise
+    except Exception as exc:  # whatever the backend raises: an outage, not a sign-out
+        raise StoreUnavailable(exc)
+
+
+# -- a Beaker session, as the app sees it ---------------------------------------------------
+
+def open_session(environ, options):
+    """Do what Beaker's ``SessionMiddleware`` does on the way in (saving is
+    :func:`persist`'s job, from ``start_response``)."""
+    session = SessionObject(environ, **options)
+    environ["beaker.session"] = session
+    environ["beaker.get_session"] = lambda: new_session(options)
+    return session
+
+
+def new_session(options):
+    """What Beaker's ``environ['beaker.get_session']()`` returns: a new session that
+    sets no cookie, on the same store."""
+    options = dict((k, v) for k, v in options.items() if k not in _OWN_OPTIONS)
+    return Session({}, use_cookies=False, **options)
+
+
+#: Options the middleware adds for its own Session classes; Beaker's do not take them.
+_OWN_OPTIONS = frozenset(["session_class", "store_ttl", "hide_cookie"])
+
+
+def params(session):
+    """The options a Beaker ``SessionObject`` was made with (no backend access)."""
+    return getattr(session, "__dict__", {}).get("_params", {})
+
+
+def real(session):
+    """The Beaker ``Session`` behind a lazy ``SessionObject`` (loads it)."""
+    get = getattr(session, "_session", None)
+    return get() if get is not None else session
+
+
+def is_cookie_session(session):
+    """True for a ``CookieSession``: its data lives in the cookie, there is no record."""
+    return isinstance(session, CookieSession)
+
+
+def sends_cookie(header, name):
+    """A cheap test that ``header`` may name cookie ``name`` (Beaker parses it for real).
+
+    It may say yes wrongly (then Beaker finds no session: no harm) but never no wrongly:
+    ``name`` at the start or after any separator or white space Python's cookie parser
+    accepts, then optional white space and ``=``. So ``session`` is not found in
+    ``other_session=...``, and ``beaker.session.id =x`` is found.
+    """
+    if name not in header:
+        return False
+    pattern = _COOKIE_PATTERNS.get(name)
+    if pattern is None:
+        pattern = _COOKIE_PATTERNS[name] = re.compile(
+            r"(?:^|[\s;,])" + re.escape(name) + r"\s*=")
+    return pattern.search(header) is not None
+
+
+_COOKIE_PATTERNS = {}  # one per configured session cookie name
+
+
+def accessed(session):
+    """True when the app (or the middleware) touched the session this request."""
+    check = getattr(session, "accessed", None)
+    return check() if check is not None else True
+
+
+def dirty(session):
+    """True when ``save()`` or ``delete()`` was called this request."""
+    check = getattr(session, "dirty", None)
+    return bool(check is not None and check())
+
+
+def will_send_cookie(session):
+    """True when an outer Beaker will send the session cookie for this response."""
+    return bool(params(session).get("auto")) or dirty(session)
+
+
+def will_save(session):
+    """True when Beaker will write the session back at the end of this request."""
+    if will_send_cookie(session):
+        return True
+    # Beaker's default writes back what it loaded, on every request that read it.
+    return bool(params(session).get("save_accessed_time", True)) and accessed(session)
+
+
+def persist(session, secure=False):
+    """Save a session the middleware opened itself, as Beaker's own middleware does;
+    return its ``Set-Cookie`` header (marked ``Secure`` when ``secure``), or ``None``."""
+    if not session.accessed():
+        return None
+    call(session.persist)
+    out = session.__dict__["_headers"]
+    if out.get("set_cookie") and out.get("cookie_out"):
+        cookie = out["cookie_out"].strip()
+        if secure and "; secure" not in cookie.lower():
+            cookie += "; Secure"
+        return ("Set-Cookie", cookie)
+    return None
+
+
+# -- records and the notes beside them ------------------------------------------------------
+
+def _namespace(session, name):
+    """A namespace of the session's own store (same backend, same settings)."""
+    return session.namespace_class(name, data_dir=session.data_dir, digest_filenames=False,
+                                   **session.namespace_args)
+
+
+def end(session, session_id, now):
+    """End ``session_id`` for good: drop its record and leave a note beside it, so a
+    request still in flight cannot save it back to life. Nothing to do for a cookie
+    session (its data lives in the browser's cookie, which the caller replaces)."""
+    if is_cookie_session(session):
+        return
+    call(_drop_record, session, session_id)
+    call(_mark_ended, session, session_id, now)
+
+
+def was_ended(session):
+    """True when :func:`end` was called for this session's id (never for a cookie
+    session: there is no store to keep a note in)."""
+    if is_cookie_session(session):
+        return False
+    return call(_was_ended, session)
+
+
+def _mark_ended(session, session_id, now):
+    namespace = _namespace(session, "%s.ended" % session_id)
+    namespace.acquire_write_lock()
+    try:
+        namespace["ended"] = now
+    finally:
+        namespace.release_write_lock()
+
+
+def _was_ended(session):
+    namespace = _namespace(session, "%s.ended" % session.id)
+    namespace.acquire_read_lock()
+    try:
+        return "ended" in namespace
+    finally:
+        namespace.release_read_lock()
+
+
+def _drop_record(session, session_id):
+    namespace = _namespace(session, session_id)
+    namespace.acquire_write_lock(replace=True)
+    try:
+        if "session" in namespace:
+            del namespace["session"]
+    finally:
+        namespace.release_write_lock()
+
+
+def probe(session):
+    """Write and read back a value: raises :class:`StoreUnavailable` when the store
+    does not keep it (a cookie session has no store to probe)."""
+    if is_cookie_session(session):
+        return
+    call(_probe, session)
+
+
+def _probe(session):
+    token = uuid.uuid4().hex  # a key of its own: concurrent probes never collide
+    namespace = _namespace(session, "wsgi_session_timeout.probe")
+    namespace.acquire_write_lock()
+    try:
+        namespace[token] = token
+    finally:
+        namespace.release_write_lock()
+    namespace.acquire_read_lock()
+    try:
+        kept = namespace[token] if token in namespace else None
+    finally:
+        namespace.release_read_lock()
+    namespace.acquire_write_lock()
+    try:
+        if kept is not None:
+            del namespace[token]
+    finally:
+        namespace.release_write_lock()
+    if kept != token:
+        raise StoreUnavailable("the session store did not keep a probe value")
+
+
+def new_id(session, now):
+    """Give a loaded (server-side) session a fresh id, keeping its data in memory; it is
+    stored (and sent) only if it is saved."""
+    session._create_id()
+    session["_creation_time"] = session["_accessed_time"] = now
+
+
+# -- the Session classes the middleware runs ------------------------------------------------
+
+class _Corrupt(Exception):
+    """A stored session record that cannot be decoded (not a store failure)."""
+
+
+class StrictFileNamespaceManager(FileNamespaceManager):
+    """Beaker's file namespace, except that a record that exists but cannot be read is a
+    failure of the store, not "no record" (Beaker ignores ``EACCES``, which would sign
+    the user out for good over a permissions slip)."""
+
+    def do_open(self, flags, replace):
+        if not replace and self.file_exists(self.file):
+            try:
+                with open(self.file, "rb") as handle:
+                    handle.read(1)
+            except (IOError, OSError) as exc:
+                if exc.errno != errno.ENOENT:
+                    raise
+        FileNamespaceManager.do_open(self, flags, replace)
+
+
+def _hide(request, hidden):
+    """Hand Beaker the Cookie header without the middleware's own cookie, which it would
+    otherwise parse and check a signature on for nothing."""
+    header = request.get("cookie")
+    if hidden and header and hidden in header:
+        request["cookie"] = ";".join(
+            part for part in header.split(";")
+            if part.strip().partition("=")[0].strip() != hidden).strip()
+
+
+class OwnSession(Session):
+    """The ``Session`` the middleware runs: Beaker's, blind to the activity cookie, strict
+    about unreadable files, and giving the store an expiry (``store_ttl`` seconds)
+    without Beaker's own ``timeout``, which would also write the session on every
+    request. Backends that take a ``timeout`` (Redis: ``SETEX``) then drop dead records
+    by themselves; the others ignore it."""
+
+    def __init__(self, request, store_ttl=None, invalidate_corrupt=True, hide_cookie=None,
+                 **options):
+        _hide(request, hide_cookie)
+        self.store_ttl = store_ttl
+        self.replace_corrupt = invalidate_corrupt
+        if options.get("type") in (None, "file") and options.get("data_dir") and \
+                not options.get("namespace_class"):
+            options["namespace_class"] = StrictFileNamespaceManager
+        # Beaker's own invalidate_corrupt would also start a new session when the store
+        # merely failed to answer (a sign-out on every Redis blip): off, and done below
+        # for records that really cannot be read.
+        Session.__init__(self, request, invalidate_corrupt=False, **options)
+
+    def _with_ttl(self):
+        if self.store_ttl:
+            self.namespace_args.setdefault("timeout", self.store_ttl)
+
+    def load(self):
+        """Load, with the store's expiry in place for the namespace it opens. A record
+        that cannot be decoded is replaced by a new session; a store that fails raises."""
+        self._with_ttl()
+        try:
+            return Session.load(self)
+        except _Corrupt:
+            if not self.replace_corrupt:
+                raise
+            self.invalidate()
+
+    def _decrypt_data(self, session_data):
+        try:
+            return Session._decrypt_data(self, session_data)
+        except Exception as exc:
+            raise _Corrupt(exc)
+
+    def save(self, accessed_only=False):
+        """Save, with the store's expiry in place for the namespace it opens."""
+        self._with_ttl()
+        return Session.save(self, accessed_only)
+
+
+class OwnCookieSession(CookieSession):
+    """Beaker's ``CookieSession``, blind to the activity cookie."""
+
+    def __init__(self, request, hide_cookie=None, store_ttl=None, **options):
+        _hide(request, hide_cookie)
+        CookieSession.__init__(self, request, **options)
