@@ -81,7 +81,8 @@ def key_for(secret):
 
 
 def _mac(key, message):
-    return binascii.hexlify(_digest(key, message.encode("utf-8"), "sha256")).decode("ascii")
+    hexdigest = binascii.hexlify(_digest(key, message.encode("utf-8"), "sha256"))
+    return hexdigest if str is bytes else hexdigest.decode("ascii")  # a native string
 
 
 def session_tag(key, session_id):
