@@ -88,7 +88,19 @@ def _mac(key, message):
 def session_tag(key, session_id):
     """A short keyed tag of a session id: ties a marker to a session without putting
     the id itself in a second cookie."""
-    return _mac(key, "session:%s" % (session_id,))[:16]
+    try:
+        return _tags[key, session_id]
+    except KeyError:
+        pass
+    tag = _mac(key, "session:%s" % (session_id,))[:16]
+    if len(_tags) >= _CACHE_SIZE:
+        _tags.clear()
+    if len(session_id) <= 128:  # Beaker's ids are 32 characters; never keep a long one
+        _tags[key, session_id] = tag
+    return tag
+
+
+_tags = {}
 
 
 class Marker(namedtuple("Marker", "login_at seen_at tag")):
@@ -131,6 +143,26 @@ def read(header, name, key):
 def _verify(key, text):
     if len(text) > MAX_VALUE:
         return None
+    try:
+        return _verified[key, text]
+    except KeyError:
+        pass
+    marker = _check(key, text)
+    if len(_verified) >= _CACHE_SIZE:
+        _verified.clear()
+    _verified[key, text] = marker
+    return marker
+
+
+#: Verified values, keyed by (key, value). A browser sends the same value until its next
+#: activity is recorded, so a worker sees each one many times. Bounded in count, and
+#: each entry in size (values longer than MAX_VALUE are never kept): at most about a
+#: quarter of a megabyte.
+_CACHE_SIZE = 1024
+_verified = {}
+
+
+def _check(key, text):
     match = _VALUE.match(text)
     if match is None:
         return None

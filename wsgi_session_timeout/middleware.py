@@ -104,6 +104,11 @@ class SessionTimeoutMiddleware(object):
             raise ValueError(INNER_BEAKER % ("found at start-up: %r" % inner[0],))
         self._outage = _OutageLog()
         self._outer_checked = False
+        #: The session cookie's and the activity cookie's names, when the middleware
+        #: runs Beaker itself (else they are Beaker's, read on each request).
+        self.cookie_key = self.beaker["key"] if self.beaker is not None else None
+        self.activity_cookie = self.beaker["hide_cookie"] if self.beaker is not None \
+            else s.activity_cookie
         self._endpoints = (s.endpoint_prefix + "/") if s.endpoint_prefix else None
 
     def __call__(self, environ, start_response):
@@ -203,18 +208,25 @@ class _Exchange(object):
         self.session = session
         environ[state_module.FACTORY_KEY] = self.get_state
         header = environ.get("HTTP_COOKIE")
-        self.state = None
-        if always or where == GUARDED or (header and "=" in header):
+        if always or where == GUARDED or (header and self._knows(header, session)):
             self.state = self._new_state(header)
-            if not (always or where == GUARDED or self.state.has_cookie or
-                    self.state.cookie_name in header):
-                self.state = None
+        else:
+            # No session cookie and no activity cookie: nothing to read or judge unless
+            # the app signs in (get_state makes the state then).
+            self.state = None
+
+    def _knows(self, header, session):
+        """True when ``header`` may carry the session cookie or the activity cookie."""
+        middleware = self.middleware
+        key = middleware.cookie_key or store.params(session).get("key", "beaker.session.id")
+        cookie = middleware.activity_cookie or marker.name_for(key)
+        return cookie in header or store.sends_cookie(header, key)
 
     def _new_state(self, header):
         middleware = self.middleware
         s = middleware.settings
         state = state_module.SessionState(self.session, s, s.clock(), header,
-                                          s.activity_cookie)
+                                          middleware.activity_cookie)
         self.environ[state_module.ENVIRON_KEY] = state
         return state
 
@@ -257,8 +269,9 @@ class _Exchange(object):
         if self.environ.get("beaker.session") is not self.session:
             log.error(INNER_BEAKER, "seen at run time")
             raise RuntimeError(INNER_BEAKER % ("seen at run time",))
-        if state is None and store.accessed(self.session):
-            state = self.get_state()
+        if state is None and store.accessed(self.session) and \
+                store.real(self.session).get(self.middleware.settings.auth_key) is not None:
+            state = self.get_state()  # the app signed in by itself
         extra = []
         if state is not None:
             try:
@@ -274,15 +287,16 @@ class _Exchange(object):
                 extra.append(cookie)
             sent = cookie is not None
         else:
-            sent = store.will_send_cookie(self.session)
+            sent = store.will_send_cookie(self.session, state.options if state else None)
         if state is not None:
-            attributes = marker.Attributes.of(store.params(self.session), secure)
-            header = state.marker_header(attributes)
-            if header is not None:
-                extra.append(header)
-            if state.drop_cookie and not sent:
-                extra.append(marker.delete_cookie(state.key, attributes))
-            if state.verdict.signed_in:
+            if state.marker_out is not None or state.drop_cookie:
+                attributes = marker.Attributes.of(state.options, secure)
+                header = state.marker_header(attributes)
+                if header is not None:
+                    extra.append(header)
+                if state.drop_cookie and not sent:
+                    extra.append(marker.delete_cookie(state.key, attributes))
+            if state.login_at is not None:
                 extra.append((EXPIRES_IN, str(state.verdict.expires_in)))
         return extra
 

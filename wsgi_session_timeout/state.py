@@ -66,7 +66,7 @@ class SessionState(object):
         self.session = session
         self.settings = settings
         self.now = now
-        options = store.params(session)
+        self.options = options = store.params(session)
         self.key = options.get("key", "beaker.session.id")
         self.secret = options.get("secret") or options.get("validate_key")
         self.cookie_name = cookie_name or marker.name_for(self.key)
@@ -81,6 +81,7 @@ class SessionState(object):
         self.read_only = False
         self.id_at_start = None
         self._real = None
+        self._marker_key = None
 
     # -- reading --------------------------------------------------------------------------
 
@@ -88,14 +89,17 @@ class SessionState(object):
         """The Beaker ``Session`` itself (loading it on first use)."""
         if self._real is None:
             try:
-                self._real = store.call(store.real, self.session)
+                self._real = store.load(self.session)
             except StoreUnavailable:
                 self.outage = True
                 raise
         return self._real
 
     def _key(self):
-        return marker.key_for(self.secret)
+        key = self._marker_key
+        if key is None:
+            key = self._marker_key = marker.key_for(self.secret)
+        return key
 
     def _markers(self):
         name = self.cookie_name
@@ -310,7 +314,7 @@ class SessionState(object):
             # The app cleared the session and signed a user in again in one request.
             self._rotate(real)
             self._start_clocks()
-        elif store.dirty(self.session):
+        elif self.session.__dict__.get("_dirty"):  # Beaker's SessionObject.dirty()
             real[SEEN_AT] = self.seen_at
 
     def _judge_late(self, real):

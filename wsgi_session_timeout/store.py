@@ -84,6 +84,16 @@ def real(session):
     return get() if get is not None else session
 
 
+def load(session):
+    """The Beaker ``Session`` behind a ``SessionObject``, loaded from the store."""
+    try:
+        return session._session()
+    except AttributeError:
+        return session  # a Session itself
+    except Exception as exc:  # whatever the backend raises: an outage, not a sign-out
+        raise StoreUnavailable(exc)
+
+
 def is_cookie_session(session):
     """True for a ``CookieSession``: its data lives in the cookie, there is no record."""
     return isinstance(session, CookieSession)
@@ -121,9 +131,12 @@ def dirty(session):
     return bool(check is not None and check())
 
 
-def will_send_cookie(session):
-    """True when an outer Beaker will send the session cookie for this response."""
-    return bool(params(session).get("auto")) or dirty(session)
+def will_send_cookie(session, options=None):
+    """True when an outer Beaker will send the session cookie for this response
+    (``options``: the session's :func:`params`, when known already)."""
+    if options is None:
+        options = params(session)
+    return bool(options.get("auto")) or dirty(session)
 
 
 def will_save(session):
@@ -267,10 +280,15 @@ def _hide(request, hidden):
     """Hand Beaker the Cookie header without the middleware's own cookie, which it would
     otherwise parse and check a signature on for nothing."""
     header = request.get("cookie")
-    if hidden and header and hidden in header:
-        request["cookie"] = ";".join(
-            part for part in header.split(";")
-            if part.strip().partition("=")[0].strip() != hidden).strip()
+    if header and hidden in header:
+        pattern = _HIDDEN.get(hidden)
+        if pattern is None:
+            pattern = _HIDDEN[hidden] = re.compile(
+                r"(?:^|;)\s*" + re.escape(hidden) + r"\s*=[^;]*")
+        request["cookie"] = pattern.sub("", header).strip().lstrip(";").strip()
+
+
+_HIDDEN = {}  # one pattern per activity cookie name
 
 
 class OwnSession(Session):
