@@ -11,19 +11,15 @@ Requests that carry ``X-Session-Passive: 1`` (background polls) are served as us
 are not activity either.
 """
 
-import hashlib
 import json
-import os
 
+from . import client
 from .urls import same_origin_path
 
 STATUS = "status"
 EXTEND = "extend"
 CLIENT = "client.js"
 PASSIVE_HEADER = "HTTP_X_SESSION_PASSIVE"
-
-_SCRIPT = os.path.join(os.path.dirname(__file__), "static", "session-timeout.js")
-_script_cache = []
 
 
 def route(path, prefix):
@@ -73,16 +69,5 @@ def json_answer(status, document, headers=()):
 
 
 def client_script(environ):
-    """``(status, headers, body)`` for the client script, honouring ``If-None-Match``."""
-    if not _script_cache:
-        with open(_SCRIPT, "rb") as handle:
-            body = handle.read()
-        etag = '"%s"' % hashlib.sha1(body).hexdigest()[:20]
-        _script_cache.append((body, etag))
-    body, etag = _script_cache[0]
-    headers = [("ETag", etag), ("Cache-Control", "public, max-age=3600")]
-    if etag in [t.strip() for t in environ.get("HTTP_IF_NONE_MATCH", "").split(",")]:
-        return "304 Not Modified", headers, b""
-    headers += [("Content-Type", "application/javascript; charset=utf-8"),
-                ("Content-Length", str(len(body)))]
-    return "200 OK", headers, body
+    """``(status, headers, body)`` for the client script (see :func:`client.answer`)."""
+    return client.answer(environ)
