@@ -134,7 +134,8 @@
   // are: the middleware serves this script at <mount><endpoint_prefix>/client.js, and
   // NAMES.ENDPOINT_PREFIX is the endpoint_prefix it was served under.
   function settle() {
-    endpoint = withoutTrailingSlashes(cfg.endpoint || scriptEndpoint || NAMES.ENDPOINT_PREFIX);
+    endpoint = withoutTrailingSlashes(cfg.endpoint || scriptEndpoint ||
+                                      NAMES.ENDPOINT_PREFIX);
     mount = mountOf(endpoint, NAMES.ENDPOINT_PREFIX);
   }
 

@@ -1,5 +1,5 @@
 
-  // -- the page: URLs resolved against it, events dispatched on it ------------------------
+  // -- the page: URLs resolved against it, events dispatched on it ---------------------
 
   var anchor = document.createElement("a");
 

@@ -1,4 +1,6 @@
 
+  // -- once per page ------------------------------------------------------------------
+
   if (!window || !document || (window.SessionTimeout && window.SessionTimeout.version)) {
     return;  // no DOM, or already loaded once on this page
   }

@@ -1,6 +1,7 @@
 
   // -- talking to the middleware --------------------------------------------------------
 
+  // The browser's own, taken before hooks-xhr.js puts its stand-in in its place.
   var RealXHR = window.XMLHttpRequest;
 
   function ajax(method, url, headers, callback) {

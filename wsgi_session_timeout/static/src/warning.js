@@ -1,4 +1,6 @@
 
+  // -- the warning, sign-out, and the notice that the session ended -----------------------
+
   function showWarning() {
     if (state.warned || isOpen()) {
       return;
