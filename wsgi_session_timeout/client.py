@@ -99,7 +99,8 @@ def script(prefix=protocol.DEFAULT_ENDPOINT_PREFIX):
 def _prefix_of(environ):
     # The router sends <prefix>/client.js here: PATH_INFO says which prefix.
     path = environ.get("PATH_INFO", "")
-    if path.endswith(_CLIENT_SUFFIX) and path.startswith("/") and len(path) > len(_CLIENT_SUFFIX):
+    if (path.endswith(_CLIENT_SUFFIX) and path.startswith("/")
+            and len(path) > len(_CLIENT_SUFFIX)):
         return path[:-len(_CLIENT_SUFFIX)]
     return protocol.DEFAULT_ENDPOINT_PREFIX
 
