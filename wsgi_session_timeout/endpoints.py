@@ -11,10 +11,7 @@ Requests that carry ``X-Session-Passive: 1`` (background polls) are served as us
 are not activity either.
 """
 
-import hashlib
-import os
-
-from . import protocol, responses
+from . import client, protocol, responses
 from .urls import same_origin_path
 
 STATUS = protocol.STATUS
@@ -25,9 +22,6 @@ CLIENT = protocol.CLIENT
 METHODS = {STATUS: ("GET", "HEAD"), EXTEND: ("POST",), CLIENT: ("GET", "HEAD")}
 
 _PASSIVE = "HTTP_" + protocol.PASSIVE_HEADER.upper().replace("-", "_")
-_SCRIPT = os.path.join(os.path.dirname(__file__), "static", "session-timeout.js")
-_script_cache = []
-
 
 def route(path, prefix):
     """The endpoint ``path`` names under ``prefix``, or ``None``."""
@@ -86,15 +80,6 @@ def cross_site():
 
 
 def client_script(environ):
-    """The client script, honouring ``If-None-Match``."""
-    if not _script_cache:
-        with open(_SCRIPT, "rb") as handle:
-            body = handle.read()
-        etag = '"%s"' % hashlib.sha1(body).hexdigest()[:20]
-        _script_cache.append((body, etag))
-    body, etag = _script_cache[0]
-    headers = [("ETag", etag), ("Cache-Control", "public, max-age=3600")]
-    if etag in [t.strip() for t in environ.get("HTTP_IF_NONE_MATCH", "").split(",")]:
-        return responses.Response(status="304 Not Modified", headerlist=headers)
-    return responses.Response(status="200 OK", body=body, headerlist=[
-        ("Content-Type", "application/javascript; charset=utf-8")] + headers)
+    """The client script (:func:`client.answer`), honouring ``If-None-Match``."""
+    status, headers, body = client.answer(environ)
+    return responses.Response(status=status, headerlist=list(headers), body=body)

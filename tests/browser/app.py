@@ -1,9 +1,11 @@
 """The application the browser tests drive, and the real WSGI server it runs in.
 
-A small WebOb app behind the real middleware (real Beaker, memory backend), mounted three
-times with different ``xhr_status`` (the default ``401``, ``419``, and ``200`` with the
-``{"success": false}`` envelope). Pages come from ``pages/*.html``; the AJAX libraries are
-served from ``node_modules`` (``scripts/setup-browser`` installs them), never a CDN.
+A small WebOb app behind the real middleware (real Beaker, memory backend), mounted four
+times: with different ``xhr_status`` (the default ``401``, ``419``, and ``200`` with the
+``{"success": false}`` envelope), and under ``/portal`` with its endpoints moved
+(``endpoint_prefix = /auth/session-api``). Pages come from ``pages/*.html``; the AJAX
+libraries are served from ``node_modules`` (``scripts/setup-browser`` installs them), never
+a CDN.
 
 Routes, under each mount:
 
@@ -31,6 +33,7 @@ except ImportError:  # pragma: no cover (Python 2 never collects these tests)
 from webob import Request, Response
 
 from wsgi_session_timeout import SessionTimeoutMiddleware, login, logout
+from wsgi_session_timeout.protocol import CLIENT, DEFAULT_ENDPOINT_PREFIX
 from wsgi_session_timeout.testing import ManualClock
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -39,8 +42,21 @@ NODE_MODULES = os.path.join(HERE, "node_modules")
 
 IDLE_TIMEOUT = 600
 
-#: (mount, xhr_status): the same app under three middlewares.
-MOUNTS = (("", 401), ("/s419", 419), ("/envelope", 200))
+#: (mount, xhr_status): the same app under four middlewares.
+MOUNTS = (("", 401), ("/s419", 419), ("/envelope", 200), ("/portal", 401))
+
+#: The mounts whose endpoints are not under the default prefix.
+PREFIXES = {"/portal": "/auth/session-api"}
+
+
+def endpoint_prefix(mount):
+    """The ``endpoint_prefix`` of the middleware at ``mount``."""
+    return PREFIXES.get(mount, DEFAULT_ENDPOINT_PREFIX)
+
+
+def client_src(mount):
+    """The client script's URL under ``mount``."""
+    return mount + endpoint_prefix(mount) + "/" + CLIENT
 
 _ATTRIBUTE = re.compile(r"^[a-z][a-z-]*$")
 
@@ -70,7 +86,7 @@ def _html(body, status=200):
 LOGIN_PAGE = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>Sign in</title>
 <link rel="icon" href="data:,">
-<script src="%(base)s/_session/client.js"></script>
+<script src="%(client)s"></script>
 <style>
   body { font: 16px/1.5 "DejaVu Sans", sans-serif; margin: 0; padding: 1.5rem;
          color: #1f2937; }
@@ -104,7 +120,7 @@ def login_page(req):
     if came_from:
         notice = "<p>Sign in to continue to <code>%s</code>.</p>" % _escape(came_from)
     return _html(LOGIN_PAGE % {"action": _escape(req.script_name + "/login"),
-                               "base": _escape(req.script_name),
+                               "client": _escape(client_src(req.script_name)),
                                "came_from": _escape(came_from or ""), "notice": notice})
 
 
@@ -125,7 +141,7 @@ def page(req):
     with open(path) as handle:
         template = handle.read()
     base = req.script_name
-    client = '<script src="%s/_session/client.js"%s></script>' % (_escape(base), attributes)
+    client = '<script src="%s"%s></script>' % (_escape(client_src(base)), attributes)
     html = (template.replace("{{client}}", client).replace("{{base}}", _escape(base))
             .replace("{{user}}", _escape(_user(req) or "")))
     return _html(html)
@@ -216,7 +232,8 @@ def make_wsgi(clock, errors):
                   "beaker.session.key": "session" + prefix.replace("/", "-")}
         mounts.append((prefix, SessionTimeoutMiddleware(
             application, config, idle_timeout=IDLE_TIMEOUT, xhr_status=status,
-            protected_paths=["/app", "/api"], clock=clock)))
+            protected_paths=["/app", "/api"], endpoint_prefix=endpoint_prefix(prefix),
+            clock=clock)))
 
     def dispatch(environ, start_response):
         path = environ.get("PATH_INFO", "")

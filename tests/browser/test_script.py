@@ -8,11 +8,11 @@ import subprocess
 import pytest
 from playwright.sync_api import expect
 
+from wsgi_session_timeout import client
+
 from .app import IDLE_TIMEOUT
 from .conftest import HERE, SETUP_HINT
 
-SCRIPT = os.path.join(os.path.dirname(os.path.dirname(HERE)), "wsgi_session_timeout",
-                      "static", "session-timeout.js")
 NODE = "/usr/bin/node"
 
 ES5_CHECK = """
@@ -23,17 +23,18 @@ catch (e) { console.log(e.message); process.exit(1); }
 """
 
 
-def test_the_script_is_es5():
+def test_the_script_is_es5(tmp_path):
     if not os.access(NODE, os.X_OK):
         pytest.fail("%s is missing: %s" % (NODE, SETUP_HINT), pytrace=False)
-    result = subprocess.run([NODE, "-e", ES5_CHECK, SCRIPT], cwd=HERE,
+    script = tmp_path / "client.js"
+    script.write_bytes(client.script()[0])
+    result = subprocess.run([NODE, "-e", ES5_CHECK, str(script)], cwd=HERE,
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, "not ES5: %s%s" % (result.stdout, result.stderr)
 
 
 def test_the_script_is_served_cacheable(browser):
-    with open(SCRIPT, "rb") as handle:
-        body = handle.read()
+    body = client.script()[0]
     response = browser.context.request.get(browser.url("/_session/client.js"))
     assert response.status == 200
     assert response.body() == body
