@@ -169,7 +169,10 @@ class SessionState(object):
         Beaker's own creation and access times."""
         login_at = real.get(LOGIN_AT)
         if login_at is None:
-            seen = getattr(real, "last_accessed", None) or real.get("_accessed_time")
+            # Beaker's own access time as loaded (a CookieSession stamps a new one at
+            # once; its accessed_dict keeps the one the cookie carried).
+            seen = getattr(real, "last_accessed", None) or getattr(
+                real, "accessed_dict", {}).get("_accessed_time")
             return real.get("_creation_time", self.now), seen or self.now
         seen_at = real.get(SEEN_AT)
         own = self._own_marker(real.id)
