@@ -7,13 +7,11 @@ module only calls them in order and keeps PEP 3333's promises (``close()`` exact
 """
 
 import logging
-import re
-import time
 
 from beaker.middleware import SessionMiddleware
 from beaker.session import SessionObject
 
-from . import classify, endpoints, responses, session, settings as settings_module
+from . import breaker, classify, endpoints, responses, session, settings as settings_module
 from .urls import strip_unsafe_came_from
 
 log = logging.getLogger("wsgi_session_timeout")
@@ -72,6 +70,12 @@ class SessionTimeoutMiddleware(object):
     :param realm: the ``WWW-Authenticate`` realm. Default ``"app"``.
     :param came_from_param: the login URL's query parameter. Default ``"came_from"``.
     :param clock: a callable returning seconds since the epoch. Default ``time.time``.
+        When given, it also times the store probes below (a test moves it); by default
+        they run on a monotonic clock.
+    :param store_probe_interval: while the session store is failing, requests that need
+        it are answered ``503`` at once, and one request at a time probes the store, at
+        most once per this many seconds (per process); the first that the store answers
+        ends the outage. ``0`` probes with every such request. Default ``1``.
 
     Bad options raise :class:`ValueError` naming the option and the value.
 
@@ -102,7 +106,17 @@ class SessionTimeoutMiddleware(object):
         inner = find_wrapped(app, SessionMiddleware)
         if inner:
             raise ValueError(INNER_BEAKER % ("found at start-up: %r" % inner[0],))
-        self._outage = _OutageLog()
+        s = self.settings
+        self.breaker = breaker.Breaker(
+            s.store_probe_interval,
+            breaker.monotonic if s.clock is settings_module.DEFAULT_CLOCK else s.clock)
+        if self.beaker is not None:
+            if self.beaker["session_class"] is session.OwnSession:
+                # Requests without a session cookie that write one fail fast too.
+                self.beaker["breaker"] = self.breaker
+            warning = breaker.startup_warning(self.beaker)
+            if warning:
+                log.warning(warning)
 
     def __call__(self, environ, start_response):
         s = self.settings
@@ -123,9 +137,8 @@ class SessionTimeoutMiddleware(object):
             if endpoint is not None:
                 return self._endpoint(endpoint, environ, start_response, tracker, own)
             activity = session.PASSIVE if endpoints.is_passive(environ) else session.ACTIVE
-            verdict = tracker.start(activity)
-        except session.StoreUnavailable as exc:
-            self._outage.down(exc)
+            verdict = self._start(tracker, activity)
+        except session.StoreUnavailable:
             if endpoint is not None or s.is_guarded(path):
                 return self._unavailable(environ, start_response)
             # Pages that do not need the session still work; one that does fails with
@@ -133,11 +146,25 @@ class SessionTimeoutMiddleware(object):
             tracker.outage = True
             environ["beaker.session"] = session.UnavailableSession()
             return self._pass(environ, start_response, tracker, None, False)
-        if self._outage.since is not None and tracker.has_cookie:
-            self._outage.up()
         if not verdict.signed_in and s.is_guarded(path):
             return self._answer(environ, start_response, tracker, own)
         return self._pass(environ, start_response, tracker, own, s.may_replace(path))
+
+    def _start(self, tracker, activity, writes=True):
+        """``tracker.start`` behind the breaker: while the store is failing, a request
+        that would read it gets :class:`session.StoreUnavailable` at once (unless it is
+        the probe); how the store answered is reported to the breaker."""
+        if not tracker.has_cookie:  # no cookie: the store is not read
+            return tracker.start(activity, writes)
+        if not self.breaker.allow():
+            raise session.StoreUnavailable("the session store is unavailable")
+        try:
+            verdict = tracker.start(activity, writes)
+        except session.StoreUnavailable as exc:
+            self.breaker.failed(exc)
+            raise
+        self.breaker.succeeded()
+        return verdict
 
     def _pass(self, environ, start_response, tracker, own, may_replace):
         state = {"called": False, "forwarded": False, "replace": None}
@@ -159,8 +186,9 @@ class SessionTimeoutMiddleware(object):
                 _check_same_session(environ, tracker)
                 try:
                     extra = self._session_headers(tracker, own)
-                except session.StoreUnavailable:
+                except session.StoreUnavailable as exc:
                     tracker.outage = True
+                    self.breaker.failed(exc)
                     raise
                 if extra:
                     headers = list(headers) + extra
@@ -174,7 +202,8 @@ class SessionTimeoutMiddleware(object):
         except session.StoreUnavailable as exc:
             if state["forwarded"]:
                 raise
-            self._outage.down(exc)
+            if not tracker.outage:  # else the stand-in session raised it: no news
+                self.breaker.failed(exc)
             return self._unavailable(environ, start_response)
         if state["replace"] == "outage":
             _close(result)
@@ -200,7 +229,7 @@ class SessionTimeoutMiddleware(object):
             answer = endpoints.client_script(environ)
             session_headers = False
         elif name == endpoints.STATUS:
-            verdict = tracker.start(session.PASSIVE, writes=False)
+            verdict = self._start(tracker, session.PASSIVE, writes=False)
             document = endpoints.status_document(verdict)
             if not verdict.signed_in:
                 # Where to sign in, with the page that asked as came_from.
@@ -213,7 +242,7 @@ class SessionTimeoutMiddleware(object):
                 "detail": "extend takes same-origin requests with X-Requested-With."})
             session_headers = False
         else:
-            verdict = tracker.start(session.EXTEND)
+            verdict = self._start(tracker, session.EXTEND)
             if not verdict.signed_in:
                 return self._answer(environ, start_response, tracker, own)
             answer = endpoints.json_answer("200 OK", endpoints.status_document(verdict))
@@ -230,7 +259,7 @@ class SessionTimeoutMiddleware(object):
         try:
             headers = headers + self._session_headers(tracker, own)
         except session.StoreUnavailable as exc:
-            self._outage.down(exc)
+            self.breaker.failed(exc)
             return self._unavailable(environ, start_response)
         return _reply(environ, start_response, status, headers, body)
 
@@ -248,31 +277,6 @@ def _reply(environ, start_response, status, headers, body):
     environ[KEEP_MY_STATUS] = True
     start_response(status, headers)
     return [body]
-
-
-class _OutageLog(object):
-    """Logs a store outage once when it starts and once when it ends, not per request."""
-
-    def __init__(self):
-        self.since = None
-
-    def down(self, exc):
-        if self.since is None:
-            self.since = time.time()
-            log.error("session store unavailable (answering 503 until it is back): %s: %s",
-                      exc.__class__.__name__, _describe(exc))
-
-    def up(self):
-        if self.since is not None:
-            since, self.since = self.since, None
-            log.warning("session store available again after %.0f s", time.time() - since)
-
-
-def _describe(exc):
-    """The cause of a store failure, without session ids (they are credentials)."""
-    cause = exc.args[0] if exc.args else exc
-    text = "%s" % (cause,)
-    return re.sub(r"[0-9a-f]{32,}", "<id>", text)
 
 
 def _open_beaker(environ, options):

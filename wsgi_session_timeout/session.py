@@ -489,9 +489,11 @@ class OwnSession(Session):
     ``timeout`` (Redis: ``SETEX``) then drop dead records by themselves; the others
     ignore it."""
 
-    def __init__(self, request, store_ttl=None, invalidate_corrupt=True, **params):
+    def __init__(self, request, store_ttl=None, invalidate_corrupt=True, breaker=None,
+                 **params):
         _hide_marker(request)
         self.store_ttl = store_ttl
+        self.breaker = breaker
         self.replace_corrupt = invalidate_corrupt
         # Beaker's own invalidate_corrupt would also start a new session when the store
         # merely failed to answer (a sign-out on every Redis blip): off, and done below
@@ -506,6 +508,7 @@ class OwnSession(Session):
         """Load, with the store's expiry in place for the namespace it opens. A record
         that cannot be decoded is replaced by a new session; a store that fails raises."""
         self._with_ttl()
+        self._gate()
         try:
             return Session.load(self)
         except _Corrupt:
@@ -522,7 +525,14 @@ class OwnSession(Session):
     def save(self, accessed_only=False):
         """Save, with the store's expiry in place for the namespace it opens."""
         self._with_ttl()
+        self._gate()
         return Session.save(self, accessed_only)
+
+    def _gate(self):
+        """While the breaker is open, fail at once instead of asking the store (unless
+        this request is its probe)."""
+        if self.breaker is not None and not self.breaker.admits():
+            raise StoreUnavailable("the session store is unavailable")
 
 
 class OwnCookieSession(CookieSession):
