@@ -289,3 +289,33 @@ def test_bad_store_probe_interval(value):
     with pytest.raises(ValueError) as info:
         settings.parse(store_probe_interval=value)
     assert "store_probe_interval" in str(info.value) and repr(value) in str(info.value)
+
+
+class FakeRetry(object):
+    """The shape of redis-py's ``Retry`` the check reads (plain data, no redis-py)."""
+
+    def __init__(self, retries, cap=None, base=None):
+        self._retries = retries
+        self._backoff = type(str("Backoff"), (object,), {"_cap": cap, "_base": base})()
+
+
+class ClientShape(object):
+    """The shape of a redis-py client the check reads."""
+
+    def __init__(self, **connection_kwargs):
+        self.connection_pool = type(str("Pool"), (object,), {
+            "connection_kwargs": connection_kwargs})()
+
+
+@pytest.mark.parametrize("client, seconds", [
+    pytest.param(ClientShape(socket_timeout=1, retry=FakeRetry(3, cap=10, base=1)),
+                 4 * 2 + 2 + 4 + 8, id="redis-py-6-default-retry"),
+    pytest.param(ClientShape(socket_timeout=1, socket_connect_timeout=1,
+                             retry=FakeRetry(0)), 2, id="no-retry"),
+    pytest.param(ClientShape(socket_timeout=1, retry_on_timeout=True), 4, id="retry-on-timeout"),
+    pytest.param(ClientShape(retry=FakeRetry(3)), None, id="no-timeout"),
+])
+def test_a_redis_client_object(client, seconds):
+    options = {"type": "ext:redis", "url": client}
+    assert store_wait(options).seconds == seconds
+    assert (startup_warning(options) is None) == (seconds is not None and seconds <= 5)

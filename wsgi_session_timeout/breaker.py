@@ -193,7 +193,38 @@ def _true(value):
     return str(value).strip().lower() in ("1", "true", "yes", "on", "y")
 
 
+def _redis_client_wait(client):
+    """A redis-py client object given as ``url`` (Beaker takes one): its own timeouts
+    and retries. redis-py 6 and later retry three times with back-off by default when a
+    client is built directly (``from_url`` does not)."""
+    kwargs = getattr(client.connection_pool, "connection_kwargs", {})
+    fix = ("build the client with socket_timeout=1, socket_connect_timeout=1 and "
+           "retry=Retry(NoBackoff(), 0)")
+    read = _number(kwargs.get("socket_timeout"))
+    if read is None:
+        return Wait(None, "the redis client given as beaker.session.url has no "
+                    "socket_timeout: redis-py waits for a hung Redis forever", fix)
+    connect = _number(kwargs.get("socket_connect_timeout")) or read
+    retry = kwargs.get("retry")
+    retries = 0
+    backoff = 0.0
+    if retry is not None:
+        retries = int(getattr(retry, "_retries", 0) or 0)
+        cap = _number(getattr(getattr(retry, "_backoff", None), "_cap", None))
+        base = _number(getattr(getattr(retry, "_backoff", None), "_base", None))
+        for failures in range(1, retries + 1):
+            backoff += min(cap, base * 2 ** failures) if cap and base else (cap or 0)
+    elif kwargs.get("retry_on_timeout"):
+        retries = 1
+    seconds = (retries + 1) * (connect + read) + backoff
+    return Wait(seconds, "the redis client given as beaker.session.url: socket_timeout=%g, "
+                "socket_connect_timeout=%g, %d retries with up to %g s of back-off"
+                % (read, connect, retries, backoff), fix)
+
+
 def _redis_wait(options):
+    if hasattr(options.get("url"), "connection_pool"):
+        return _redis_client_wait(options["url"])
     url = str(options.get("url") or "")
     query = _query(url)
     fix = ("add socket_timeout=1&socket_connect_timeout=1 to beaker.session.url "
