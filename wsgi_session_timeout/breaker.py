@@ -225,7 +225,7 @@ def _redis_client_wait(client):
 def _redis_wait(options):
     if hasattr(options.get("url"), "connection_pool"):
         return _redis_client_wait(options["url"])
-    url = str(options.get("url") or "")
+    url = str(options.get("url") or options.get("urls") or "").split(",")[0].strip()
     query = _query(url)
     fix = ("add socket_timeout=1&socket_connect_timeout=1 to beaker.session.url "
            "(redis://host:6379/0?socket_timeout=1&socket_connect_timeout=1)")

@@ -41,10 +41,11 @@ WORKERS = 3
 CLIENTS = 8
 USERS = 200
 #: The served middleware's store_probe_interval (seconds of its clock).
-PROBE_INTERVAL = 30
-#: Public pages during the outage: within this factor of healthy, or under FLOOR.
+PROBE_INTERVAL = 120
+#: Public pages during the outage: within this factor of healthy, or under FLOOR (a
+#: tenth of the Redis client's timeout: a page that waited for the store is far above).
 FACTOR = 5.0
-FLOOR = 0.05
+FLOOR = 0.1
 #: The median time to the 503 of a request that needs the session, once the breaker is
 #: open (or twice the public pages' median during the outage, on a busy machine) ...
 FAST = 0.05
