@@ -16,12 +16,16 @@ same mix again, repairs the store, makes a probe due, and checks every user once
   sign-out;
 - each worker logs one line when the outage starts and one when it ends.
 
+The database store (SQLite through SQLAlchemy) is tested in process: its file made
+unreadable, the statements it runs counted while the breaker is open (none).
+
 The probe interval of the served middleware is long (``PROBE_INTERVAL``), so no probe
 is due while the outage is measured: the test makes probes due by moving the servers'
 clock (a FileClock) by that interval, far less than the idle timeout. Latency bounds
 are generous factors; the waits are deadline loops on real servers' I/O and logs.
 """
 
+import logging
 import os
 import shutil
 import signal
@@ -30,9 +34,11 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from webtest import TestApp
 
 from bench import servers
-from wsgi_session_timeout.testing import FileClock
+from wsgi_session_timeout import SessionTimeoutMiddleware
+from wsgi_session_timeout.testing import FileClock, ManualClock
 
 from . import faults_support as fs
 from . import support
@@ -290,3 +296,43 @@ def test_an_unusable_file_store(request, directory):
         os.rename(data_dir + ".away", data_dir)
     site.probe_and_check_everybody()
     assert len(site.errors()) == WORKERS
+
+
+def test_a_failing_database_store_is_not_asked_while_the_breaker_is_open(tmp_dir, caplog):
+    """ext:database (SQLite through SQLAlchemy), in process: the file's header
+    overwritten (every statement fails), then put back. The store's own count of the
+    statements it ran shows the breaker keeping requests off it."""
+    store = support.SqliteStore(os.path.join(tmp_dir, "sessions.sqlite"))
+    try:
+        clock = ManualClock()
+        app = TestApp(SessionTimeoutMiddleware(
+            fs.inner_app, store.config, clock=clock, idle_timeout=fs.IDLE,
+            protected_paths=["/api"]), lint=True)
+        app.post("/login")
+        app.get("/put", params="apple")
+        cookies = dict(app.cookies)
+        caplog.set_level(logging.INFO, logger="wsgi_session_timeout")
+        path = os.path.join(tmp_dir, "sessions.sqlite")
+        with open(path, "rb") as handle:
+            good = handle.read()
+        with open(path, "r+b") as handle:
+            handle.write(b"not a database!!" * 8)
+        app.get("/api/me", headers=fs.XHR, status=503)  # fails, opens the breaker
+        with store.watch() as access:
+            for headers in (fs.XHR, fs.NAV):
+                app.get("/api/me", headers=headers, status=503)
+                app.get("/page", headers=headers, status=503)
+            assert app.get("/hello").text == "hello"
+            TestApp(app.app, lint=True).post("/login", headers=fs.XHR, status=503)
+        assert (access.reads, access.writes) == (0, 0), access
+        with open(path, "wb") as handle:
+            handle.write(good)
+        clock.advance(1)  # a probe is due
+        assert app.get("/api/me", headers=fs.XHR).json["cart"] == "apple"
+        assert dict(app.cookies) == cookies
+        messages = [r.getMessage() for r in caplog.records]
+        assert len(messages) == 2, messages
+        assert "session store unavailable" in messages[0] and "not a database" in messages[0]
+        assert "available again" in messages[1]
+    finally:
+        store.close()
