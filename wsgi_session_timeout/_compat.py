@@ -1,6 +1,8 @@
 """The one place that knows about Python 2.7 versus Python 3."""
 
 import sys
+import threading
+import time
 
 PY2 = sys.version_info[0] == 2
 
@@ -52,3 +54,29 @@ else:
             raw = value.encode("utf-8")
         return unquote_to_bytes(raw).decode("utf-8", "replace")
 
+
+
+if hasattr(time, "monotonic"):
+    monotonic = time.monotonic
+else:  # pragma: no cover (exercised by the Python 2.7 run)
+
+    class _Steady(object):
+        """``time.time`` that never goes back (Python 2.7 has no ``time.monotonic``):
+        a step back of the wall clock is absorbed, so intervals never come out
+        negative."""
+
+        def __init__(self):
+            self._lock = threading.Lock()
+            self._last = 0.0
+            self._offset = 0.0
+
+        def __call__(self):
+            with self._lock:
+                now = time.time() + self._offset
+                if now < self._last:
+                    self._offset += self._last - now
+                    now = self._last
+                self._last = now
+                return now
+
+    monotonic = _Steady()

@@ -7,12 +7,10 @@ module only calls them in order and keeps PEP 3333's promises (``close()`` exact
 """
 
 import logging
-import re
-import time
 
 from beaker.middleware import SessionMiddleware
 
-from . import classify, endpoints, expiry, marker, policy, protocol, responses
+from . import breaker, classify, endpoints, expiry, marker, policy, protocol, responses
 from . import settings as settings_module
 from . import state as state_module, store
 from .policy import GUARDED
@@ -71,6 +69,14 @@ class SessionTimeoutMiddleware(object):
     :param realm: the ``WWW-Authenticate`` realm. Default ``"app"``.
     :param came_from_param: the login URL's query parameter. Default ``"came_from"``.
     :param clock: a callable returning seconds since the epoch. Default ``time.time``.
+        When given, it also times the store probes below (a test moves it); by default
+        they run on a monotonic clock.
+    :param store_probe_interval: while the session store is failing, requests that need
+        it are answered ``503`` at once, and one request at a time probes the store, at
+        most once per this many seconds (per process); the first that the store answers
+        ends the outage. ``0`` probes with every such request. Default ``1``.
+    :param activity_cookie: the activity cookie's name. Default ``None``: the session
+        cookie's name and ``.activity`` (``beaker.session.id.activity``).
 
     Bad options raise :class:`ValueError` naming the option and the value.
 
@@ -102,7 +108,16 @@ class SessionTimeoutMiddleware(object):
         inner = find_wrapped(app, SessionMiddleware)
         if inner:
             raise ValueError(INNER_BEAKER % ("found at start-up: %r" % inner[0],))
-        self._outage = _OutageLog()
+        self.breaker = breaker.Breaker(
+            s.store_probe_interval,
+            breaker.monotonic if s.clock is settings_module.DEFAULT_CLOCK else s.clock)
+        if self.beaker is not None:
+            if self.beaker["session_class"] is store.OwnSession:
+                # Requests without a session cookie that write one fail fast too.
+                self.beaker["breaker"] = self.breaker
+            warning = breaker.startup_warning(self.beaker)
+            if warning:
+                log.warning(warning)
         self._outer_checked = False
         #: The session cookie's and the activity cookie's names, when the middleware
         #: runs Beaker itself (else they are Beaker's, read on each request).
@@ -126,23 +141,38 @@ class SessionTimeoutMiddleware(object):
             # No session cookie, a path the app decides for: nothing to read or judge.
             return exchange.run()
         try:
-            exchange.state.start(state_module.PASSIVE if endpoints.is_passive(environ)
-                                 else state_module.ACTIVE)
-        except StoreUnavailable as exc:
-            self._outage.down(exc)
+            self._start(exchange.state, state_module.PASSIVE if endpoints.is_passive(environ)
+                        else state_module.ACTIVE)
+        except StoreUnavailable:
             if exchange.where == GUARDED:
                 return exchange.unavailable()
             # Pages that do not need the session still work; one that does fails with
             # StoreUnavailable, answered as an outage.
             environ["beaker.session"] = store.UnavailableSession()
+            exchange.state.outage = True
             return exchange.run()
-        if self._outage.since is not None:
-            self._outage.up()
         action = policy.decide(exchange.where, exchange.state.verdict,
                                preflight=policy.is_preflight(environ))
         if action == policy.SIGN_IN:
             return exchange.sign_in()
         return exchange.run()
+
+    def _start(self, state, activity, writes=True):
+        """``state.start`` behind the breaker: while the store is failing, a request that
+        would read it gets :class:`StoreUnavailable` at once (unless it is the probe);
+        how the store answered is reported to the breaker."""
+        if not state.has_cookie:  # no session cookie: the store is not read
+            return state.start(activity, writes)
+        if not self.breaker.allow():
+            state.outage = True
+            raise StoreUnavailable("the session store is unavailable")
+        try:
+            verdict = state.start(activity, writes)
+        except StoreUnavailable as exc:
+            self.breaker.failed(exc)
+            raise
+        self.breaker.succeeded()
+        return verdict
 
     def check_outer(self, session):
         """Refuse, on its first request, a Beaker outside the middleware that has no
@@ -167,11 +197,10 @@ class SessionTimeoutMiddleware(object):
         state = exchange.state
         try:
             if extend:
-                verdict = state.start(state_module.EXTEND)
+                verdict = self._start(state, state_module.EXTEND)
             else:
-                verdict = state.start(state_module.PASSIVE, writes=False)
-        except StoreUnavailable as exc:
-            self._outage.down(exc)
+                verdict = self._start(state, state_module.PASSIVE, writes=False)
+        except StoreUnavailable:
             return exchange.unavailable()
         if extend and not verdict.signed_in:
             return exchange.sign_in()
@@ -256,7 +285,7 @@ class _Exchange(object):
         try:
             extra = self.session_headers()
         except StoreUnavailable as exc:
-            self.middleware._outage.down(exc)
+            self.middleware.breaker.failed(exc)
             return self.unavailable()
         response.headerlist.extend(extra)
         return send(response, self.environ, self.start_response)
@@ -313,7 +342,8 @@ class _Exchange(object):
         except StoreUnavailable as exc:
             if self.forwarded:
                 raise
-            self.middleware._outage.down(exc)
+            if self.state is None or not self.state.outage:
+                self.middleware.breaker.failed(exc)  # else the stand-in raised it: no news
             return self.unavailable()
         if self.replace is not None:
             _close(result)
@@ -338,6 +368,7 @@ class _Exchange(object):
             except StoreUnavailable as exc:
                 if state is not None:
                     state.outage = True
+                self.middleware.breaker.failed(exc)
                 raise
             if extra:
                 headers = list(headers) + extra
@@ -366,31 +397,6 @@ class _Exchange(object):
 
 EXPIRES_IN = protocol.EXPIRES_IN_HEADER
 _ANONYMOUS = expiry.ANONYMOUS_VERDICT
-
-
-class _OutageLog(object):
-    """Logs a store outage once when it starts and once when it ends, not per request."""
-
-    def __init__(self):
-        self.since = None
-
-    def down(self, exc):
-        if self.since is None:
-            self.since = time.time()
-            log.error("session store unavailable (answering 503 until it is back): %s: %s",
-                      exc.__class__.__name__, _describe(exc))
-
-    def up(self):
-        if self.since is not None:
-            since, self.since = self.since, None
-            log.warning("session store available again after %.0f s", time.time() - since)
-
-
-def _describe(exc):
-    """The cause of a store failure, without session ids (they are credentials)."""
-    cause = exc.args[0] if exc.args else exc
-    text = "%s" % (cause,)
-    return re.sub(r"[0-9a-f]{32,}", "<id>", text)
 
 
 def _discard(data):

@@ -74,6 +74,20 @@ def as_interval(name, value):
     return as_int(name, value, minimum=0)
 
 
+def as_probe_interval(name, value):
+    """Zero or more seconds, fractions allowed (``0.5``)."""
+    number = value
+    if isinstance(value, string_types):
+        try:
+            number = float(value.strip())
+        except ValueError:
+            _fail(name, value, "expected a number of seconds")
+    if isinstance(number, bool) or not isinstance(number, integer_types + (float,)) or (
+            number != number or number < 0 or number == float("inf")):
+        _fail(name, value, "expected a number of seconds, 0 or more")
+    return float(number)
+
+
 def as_text(name, value):
     """A non-empty string without control characters."""
     if not isinstance(value, string_types) or not value.strip():
@@ -186,6 +200,9 @@ def as_prefix(name, value):
     return value
 
 
+#: The middleware's default ``clock``.
+DEFAULT_CLOCK = time.time
+
 #: (option, converter, default). The one table ini strings and keyword arguments share.
 OPTIONS = (
     ("login_url", as_login_url, "/login"),
@@ -199,9 +216,10 @@ OPTIONS = (
     ("auth_scheme", as_token, "Session"),
     ("realm", as_text, "app"),
     ("came_from_param", as_token, "came_from"),
-    ("clock", as_callable, time.time),
+    ("clock", as_callable, DEFAULT_CLOCK),
     ("endpoint_prefix", as_prefix, "/_session"),
     ("activity_cookie", as_cookie_name, None),
+    ("store_probe_interval", as_probe_interval, 1.0),
 )
 _CONVERTERS = dict((name, conv) for name, conv, _ in OPTIONS)
 

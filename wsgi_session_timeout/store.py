@@ -70,7 +70,7 @@ def new_session(options):
 
 
 #: Options the middleware adds for its own Session classes; Beaker's do not take them.
-_OWN_OPTIONS = frozenset(["session_class", "store_ttl", "hide_cookie"])
+_OWN_OPTIONS = frozenset(["session_class", "store_ttl", "hide_cookie", "breaker"])
 
 
 def params(session):
@@ -299,9 +299,10 @@ class OwnSession(Session):
     by themselves; the others ignore it."""
 
     def __init__(self, request, store_ttl=None, invalidate_corrupt=True, hide_cookie=None,
-                 **options):
+                 breaker=None, **options):
         _hide(request, hide_cookie)
         self.store_ttl = store_ttl
+        self.breaker = breaker
         self.replace_corrupt = invalidate_corrupt
         if options.get("type") in (None, "file") and options.get("data_dir") and \
                 not options.get("namespace_class"):
@@ -319,6 +320,7 @@ class OwnSession(Session):
         """Load, with the store's expiry in place for the namespace it opens. A record
         that cannot be decoded is replaced by a new session; a store that fails raises."""
         self._with_ttl()
+        self._gate()
         try:
             return Session.load(self)
         except _Corrupt:
@@ -335,7 +337,14 @@ class OwnSession(Session):
     def save(self, accessed_only=False):
         """Save, with the store's expiry in place for the namespace it opens."""
         self._with_ttl()
+        self._gate()
         return Session.save(self, accessed_only)
+
+    def _gate(self):
+        """While the breaker is open, fail at once instead of asking the store (unless
+        this request is its probe)."""
+        if self.breaker is not None and not self.breaker.admits():
+            raise StoreUnavailable("the session store is unavailable")
 
 
 class OwnCookieSession(CookieSession):

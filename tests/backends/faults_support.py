@@ -9,7 +9,13 @@ Nothing here imports pytest: gunicorn and waitress import this module to serve
 - ``FAULTS_REDIS_URL``: the Redis the middleware keeps the sessions in;
 - ``FAULTS_DIR``: where the barrier files and the log of ``close()`` calls live;
 - ``WSGI_SESSION_TIMEOUT_CLOCK_FILE``: the :class:`~wsgi_session_timeout.testing.FileClock`
-  every worker reads.
+  every worker reads;
+- ``FAULTS_BEAKER`` (optional): JSON of ``beaker.session.*`` settings for another store
+  than ``FAULTS_REDIS_URL``'s Redis;
+- ``FAULTS_OPTIONS`` (optional): JSON of more middleware options
+  (``{"store_probe_interval": 30}``);
+- ``FAULTS_MEMCACHED_DEAD_RETRY`` (optional): python-memcached's ``dead_retry`` for an
+  ``ext:memcached`` store (Beaker has no setting for it; 30 s by default).
 
 Routes of the application (``/api`` is guarded; every answer names its process in
 ``X-Worker``):
@@ -187,14 +193,16 @@ def _wait_for(path, timeout):
     return False
 
 
-def make_middleware(redis_url, clock, **options):
-    """The middleware around :func:`inner_app`, running Beaker on ``ext:redis``."""
+def make_middleware(redis_url, clock, beaker=None, **options):
+    """The middleware around :func:`inner_app`, running Beaker on ``ext:redis`` (or on
+    the ``beaker.session.*`` settings ``beaker``)."""
     settings = dict(clock=clock, idle_timeout=IDLE, absolute_timeout=ABSOLUTE,
                     touch_interval=TOUCH, protected_paths=["/api"])
     settings.update(options)
-    return SessionTimeoutMiddleware(inner_app, {
-        "beaker.session.type": "ext:redis", "beaker.session.url": redis_url,
-        "beaker.session.secret": SECRET}, **settings)
+    config = dict(beaker or {"beaker.session.type": "ext:redis",
+                             "beaker.session.url": redis_url})
+    config["beaker.session.secret"] = SECRET
+    return SessionTimeoutMiddleware(inner_app, config, **settings)
 
 
 _SERVED = []
@@ -214,14 +222,35 @@ def application(environ, start_response):
                 logger.addHandler(handler)
                 logger.setLevel(logging.INFO)
                 logger.propagate = False
-                _SERVED.append(make_middleware(os.environ["FAULTS_REDIS_URL"], env_clock))
+                beaker = os.environ.get("FAULTS_BEAKER")
+                if os.environ.get("FAULTS_MEMCACHED_DEAD_RETRY"):
+                    _memcached_dead_retry(json.loads(beaker)["beaker.session.url"],
+                                          int(os.environ["FAULTS_MEMCACHED_DEAD_RETRY"]))
+                _SERVED.append(make_middleware(
+                    os.environ.get("FAULTS_REDIS_URL"), env_clock,
+                    json.loads(beaker) if beaker else None,
+                    **json.loads(os.environ.get("FAULTS_OPTIONS") or "{}")))
     return _SERVED[0](environ, start_response)
 
 
-def served_env(redis_url, directory, clock_file):
-    """The environment of a server that serves :func:`application`."""
-    return dict(os.environ, FAULTS_REDIS_URL=redis_url, FAULTS_DIR=directory,
-                WSGI_SESSION_TIMEOUT_CLOCK_FILE=clock_file, PYTHONUNBUFFERED="1")
+def _memcached_dead_retry(url, seconds):
+    """Give Beaker's ext:memcached a python-memcached client that tries a server it
+    found dead again after ``seconds`` (Beaker builds its own with the default 30)."""
+    import memcache
+    from beaker.ext.memcached import MemcachedNamespaceManager
+    MemcachedNamespaceManager.clients.get(
+        ("memcache", url), lambda: memcache.Client(url.split(";"), dead_retry=seconds))
+
+
+def served_env(redis_url, directory, clock_file, beaker=None, **options):
+    """The environment of a server that serves :func:`application`; ``beaker``: the
+    store's ``beaker.session.*`` settings instead of ``redis_url``; ``options``: more
+    middleware options."""
+    env = dict(os.environ, FAULTS_REDIS_URL=redis_url or "", FAULTS_DIR=directory,
+               WSGI_SESSION_TIMEOUT_CLOCK_FILE=clock_file, PYTHONUNBUFFERED="1",
+               FAULTS_BEAKER=json.dumps(beaker) if beaker else "",
+               FAULTS_OPTIONS=json.dumps(options))
+    return env
 
 
 def closes(directory, name):

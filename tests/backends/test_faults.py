@@ -22,6 +22,10 @@ a client that hangs up in the middle of a body.
   body the app returned is closed exactly once (the app counts), and the session works
   on the next request with its data intact.
 
+After a failure the middleware's breaker answers 503 without asking the store until a
+probe is due (``store_probe_interval``, 1 s of the middleware's clock): the tests move
+the clock by that much once the store is back.
+
 Time is never waited for: the servers' clock is a FileClock, the in-process one a
 ManualClock. The waits here are bounded waits for servers, socket timeouts and files.
 """
@@ -38,13 +42,15 @@ from webtest import TestApp
 
 from bench import servers
 from wsgi_session_timeout import SessionTimeoutMiddleware
-from wsgi_session_timeout.testing import ManualClock, assert_session_expired
+from wsgi_session_timeout.testing import FileClock, ManualClock, assert_session_expired
 
 from . import faults_support as fs
 from . import support
 
 #: A request to a hung Redis (socket_timeout=1 in its URL) answers well within this.
 HANG_BOUND = 10.0
+#: The middleware's store_probe_interval (its default).
+PROBE_INTERVAL = 1
 #: Blocks of the stream a hung-up client is sent; it reads four of them.
 STREAM_CHUNKS = 4096
 
@@ -102,10 +108,14 @@ class Stack(object):
             self.proxy = Dropper(self.redis.port)
             request.addfinalizer(self.proxy.close)
             url = url.replace(":%d/" % self.redis.port, ":%d/" % self.proxy.port)
+        self.clock = FileClock(os.path.join(self.dir, "clock"))
         self.web = support.fail_on_server_error(
-            fs.waitress_server, self.dir,
-            fs.served_env(url, self.dir, os.path.join(self.dir, "clock")))
+            fs.waitress_server, self.dir, fs.served_env(url, self.dir, self.clock.path))
         support.serve(request, self.web)
+
+    def probe_due(self):
+        """Move the server's clock so that its breaker lets the next request probe."""
+        self.clock.advance(PROBE_INTERVAL)
 
     def errors(self):
         return fs.log_lines(self.web, "ERROR")
@@ -164,6 +174,7 @@ def test_redis_down_is_a_503_not_a_sign_out_and_the_session_is_back_with_it(stac
     assert stack.warnings() == []
 
     stack.redis.restart()  # same port, same data; the app is not restarted
+    stack.probe_due()
     back = browser.me()
     signed_in_with(back, cart="apple")
     assert back.headers["X-Worker"].split("/")[0] == process, back
@@ -203,6 +214,7 @@ def test_a_hung_redis_is_a_503_within_the_socket_timeout_not_a_hang(stack):
     assert len(errors) == 1 and "Timeout reading" in errors[0], errors
 
     stack.redis.resume()
+    stack.probe_due()
     signed_in_with(browser.me(), cart="pear")
     warnings = stack.warnings()
     assert len(warnings) == 1 and "available again" in warnings[0], warnings
@@ -226,6 +238,7 @@ def test_one_lost_redis_reply_is_not_a_sign_out(request, server_dir):
         signed_in_with(reply, cart="apple")
         assert not reply.headers.get_all("Set-Cookie"), reply
     assert browser.cookies == cookies, (reply, reply.set_cookies())
+    stack.probe_due()
     signed_in_with(browser.me(), cart="apple")
     assert browser.cookies == cookies
 
@@ -242,11 +255,15 @@ def test_a_session_read_that_fails_for_good_is_a_503_not_a_new_session(request, 
     stack.proxy.drop_all()
     try:
         assert_unavailable(browser.me(), "xhr")
+        dropped = stack.proxy.dropped
+        assert dropped >= 1
         assert_unavailable(browser.request("/page", headers=fs.NAV), "navigation")
-        assert stack.proxy.dropped >= 2
+        # The first failure opened the breaker: the second request never reached Redis.
+        assert stack.proxy.dropped == dropped
     finally:
         stack.proxy.drop_all(False)
     assert browser.cookies == cookies
+    stack.probe_due()
     errors = stack.errors()
     assert len(errors) == 1 and "session store unavailable" in errors[0], errors
 
@@ -336,6 +353,7 @@ def test_memcached_down_is_a_503_not_a_sign_out(memcached, caplog):
     browser.get("/api/me", headers=fs.XHR, status=503)
     assert dict(browser.cookies) == cookies
     _retry_dead_memcached_servers()
+    clock.advance(PROBE_INTERVAL)
     # The probe is kept now, so the missing record is gone for good: session_expired,
     # and the dead session cookie is dropped. Signing in again works.
     expired = browser.get("/api/me", headers=fs.XHR, status=401)
