@@ -233,6 +233,8 @@ def test_a_tossed_activity_cookie_does_not_hide_the_real_one(make, clock):
 # -- 3. one activity cookie per session cookie name --------------------------------
 
 def test_the_activity_cookie_is_named_after_the_session_cookie(make, clock):
+    """``<key>.activity`` by default, whatever runs Beaker; ``activity_cookie`` (keyword
+    or ini) names it."""
     cases = [
         ({}, {}, "beaker.session.id.activity"),
         ({"beaker.session.key": "shop"}, {}, "shop.activity"),
@@ -447,6 +449,8 @@ def test_cors_preflight_reaches_the_app_untouched(make):
 
 @pytest.mark.filterwarnings("ignore:Unknown REQUEST_METHOD")
 def test_endpoint_methods_match_exactly(make):
+    """A method is allowed when it is one of the allowed ones, not a part of one:
+    ``ST``, ``OS`` or ``P`` never extend a session, ``ET`` never reads its status."""
     app = make(**GUARDED)
     sign_in(app)
     cases = [("ST", "/_session/extend", "POST"), ("OS", "/_session/extend", "POST"),
@@ -512,6 +516,9 @@ def _safe_login_url(url):
 
 
 def test_environ_text_beyond_latin_1_is_never_a_500(make, clock):
+    """PATH_INFO, SCRIPT_NAME, Referer, HX-Current-URL and Origin holding text with no
+    latin-1 form, anonymous and with an expired session: an answer, never an error, and
+    every login URL on this origin."""
     app = make(protected_paths=["/"], idle_timeout=IDLE)
     wsgi_app = app.app
     url = u"http://localhost" + ODD + u"?q=" + ODD[1:]
@@ -576,6 +583,9 @@ def echo_app(environ, start_response):
     "/account/%25E2%2580%25AE?x=%25",
 ])
 def test_came_from_round_trips_a_literal_percent(make, url):
+    """PATH_INFO is decoded: a "%" in it is a literal percent. The login page reads
+    came_from (as WebOb does) as the URL asked for, and sending the user there after
+    sign-in reaches the very same PATH_INFO and QUERY_STRING."""
     app = make(echo_app, **GUARDED)
     first = app.get(url, headers=NAV, status="*")
     assert first.status_int == 302, (first.status, first.body[:200])
@@ -612,6 +622,8 @@ def _flags(attributes):
 
 
 def test_the_activity_cookie_copies_samesite_path_domain_and_secure(make, clock):
+    """An embedded app's session cookie is SameSite=None: an activity cookie that stays
+    Lax is not sent from the embedding site, and its active users idle out."""
     https = {"wsgi.url_scheme": "https", "HTTP_HOST": "www.example.com:443"}
     plain = {"HTTP_HOST": "www.example.com"}
     stacks = []
@@ -640,6 +652,9 @@ def test_the_activity_cookie_copies_samesite_path_domain_and_secure(make, clock)
 
 
 def test_the_activity_cookie_copies_the_session_cookies_expiry(make, clock):
+    """A persistent session cookie (``cookie_expires``) survives a browser restart; an
+    activity cookie that does not signs an active user out early. Beaker's cookie expiry
+    runs on the real clock, and so must this one's."""
     for setting, tolerance in (("604800", 120), ("false", 86400 + 120), (None, None)):
         config = {} if setting is None else {"beaker.session.cookie_expires": setting}
         app = make(config=config, **GUARDED)
@@ -661,6 +676,8 @@ def test_the_activity_cookie_copies_the_session_cookies_expiry(make, clock):
 # -- 11. a key of its own ------------------------------------------------------------
 
 def test_the_activity_cookie_is_signed_with_a_key_of_its_own(make, clock):
+    """The value is the contract's, under the derived key; the same value signed with
+    the Beaker secret itself is not trusted."""
     app = make(**GUARDED)
     name = activity_name(sign_in(app))
     login_at = int(clock())
@@ -684,6 +701,9 @@ def test_the_activity_cookie_is_signed_with_a_key_of_its_own(make, clock):
 # -- 12. a replayed activity cookie reports its own clocks ---------------------------
 
 def test_a_replayed_activity_cookie_reports_what_its_clocks_say(make, clock):
+    """After sign-out, the activity cookie (with or without the dead session cookie)
+    reports ``idle`` or ``absolute`` when that clock has run out by its own timestamps,
+    and ``login_required`` while they say the session would still be live."""
     app = make(protected_paths=["/account", "/api"], idle_timeout=IDLE, absolute_timeout=3600)
 
     def replay(pairs, when):
