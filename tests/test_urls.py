@@ -36,6 +36,21 @@ def test_request_path_of_root():
     assert request_path(dict(ENV, PATH_INFO="")) == "/"
 
 
+@pytest.mark.parametrize("script_name, path_info, query, expected", [
+    pytest.param("", "/account/a%41", "", "/account/a%2541", id="literal-percent"),
+    pytest.param("", "/100%", "", "/100%25", id="trailing-percent"),
+    pytest.param("/m%41", "/p", "q=%41", "/m%2541/p?q=%41", id="script-name-and-raw-query"),
+    pytest.param("", u"/caf\u00e9\u4e2d", "", "/caf%C3%A9%E4%B8%AD", id="text-beyond-latin-1"),
+    pytest.param(u"/\u4e2d", bytes_to_wsgi(b"/caf\xc3\xa9"), "", "/%E4%B8%AD/caf%C3%A9",
+                 id="text-and-bytes"),
+])
+def test_request_path_is_the_url_of_the_same_request(script_name, path_info, query, expected):
+    """SCRIPT_NAME and PATH_INFO are decoded: a "%" in them is a literal percent. Text
+    beyond latin-1 (outside PEP 3333) is taken as UTF-8."""
+    environ = dict(ENV, SCRIPT_NAME=script_name, PATH_INFO=path_info, QUERY_STRING=query)
+    assert request_path(environ) == expected
+
+
 @pytest.mark.parametrize("url, expected", [
     pytest.param("http://example.com/page?x=1", "/page?x=1", id="same-origin"),
     pytest.param("http://EXAMPLE.com:80/page", "/page", id="default-port-and-case"),

@@ -16,7 +16,10 @@ if PY2:  # pragma: no cover (exercised by the Python 2.7 run)
     integer_types = (int, long)  # noqa: F821
 
     def wsgi_to_bytes(value):
-        """An environ string as the bytes the client sent."""
+        """An environ string as the bytes the client sent. A unicode value (outside
+        PEP 3333, but some servers and test clients hand one on) is text: its UTF-8."""
+        if isinstance(value, unicode):  # noqa: F821
+            return value.encode("utf-8")
         return value
 
     def bytes_to_wsgi(value):
@@ -38,8 +41,13 @@ else:
     integer_types = (int,)
 
     def wsgi_to_bytes(value):
-        """An environ string (PEP 3333: latin-1 decoded) as the bytes the client sent."""
-        return value.encode("latin-1")
+        """An environ string (PEP 3333: latin-1 decoded) as the bytes the client sent.
+        A str beyond latin-1 (outside PEP 3333, but some servers and test clients hand
+        one on) is text: its UTF-8."""
+        try:
+            return value.encode("latin-1")
+        except UnicodeEncodeError:
+            return value.encode("utf-8")
 
     def bytes_to_wsgi(value):
         """Bytes as a native environ string."""

@@ -5,9 +5,12 @@ import re
 
 from ._compat import PY2, quote, unquote_to_text, urlencode, urlsplit, wsgi_to_bytes
 
-# Characters left as they are when a raw path is quoted: RFC 3986 pchar, "/", "?" and "%"
-# (a path the browser sent is already percent-encoded where it had to be).
-_PATH_SAFE = "/:@!$&'()*+,;=-._~%"
+# Characters left as they are when a path is quoted: RFC 3986 pchar and "/". A raw path
+# (from a URL: Referer, HX-Current-URL) is already percent-encoded where it had to be, so
+# "%" stays; SCRIPT_NAME and PATH_INFO are decoded (PEP 3333, CGI), so a "%" in them is a
+# literal percent and is encoded, or "/a%2541" would come back as "/aA".
+_DECODED_PATH_SAFE = "/:@!$&'()*+,;=-._~"
+_PATH_SAFE = _DECODED_PATH_SAFE + "%"
 _QUERY_SAFE = _PATH_SAFE + "?"
 
 # Control characters (browsers strip tab and newlines, so "/\t/evil" is "//evil"), the
@@ -39,9 +42,13 @@ def _safe_once(value):
 
 
 def request_path(environ):
-    """The path and query the browser asked for, SCRIPT_NAME included, percent-encoded."""
-    path = wsgi_to_bytes(environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", ""))
-    result = quote(path, _PATH_SAFE) or "/"
+    """The path and query the browser asked for, SCRIPT_NAME included, percent-encoded:
+    the URL that reaches the same SCRIPT_NAME, PATH_INFO and QUERY_STRING again."""
+    # Each part on its own: on Python 2 a unicode part and a str part with non-ASCII
+    # bytes cannot be joined.
+    path = wsgi_to_bytes(environ.get("SCRIPT_NAME", "")) + wsgi_to_bytes(
+        environ.get("PATH_INFO", ""))
+    result = quote(path, _DECODED_PATH_SAFE) or "/"
     query = environ.get("QUERY_STRING", "")
     if query:
         result += "?" + quote(wsgi_to_bytes(query), _QUERY_SAFE)
