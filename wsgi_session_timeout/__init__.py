@@ -6,7 +6,8 @@ signed in), and answers each the way that client can use.
 """
 
 from .middleware import SessionTimeoutMiddleware
-from .state import login, logout
+from .state import end_sessions, login, logout, sessions, set_timeouts
 
-__all__ = ["SessionTimeoutMiddleware", "login", "logout"]
+__all__ = ["SessionTimeoutMiddleware", "login", "logout", "set_timeouts", "sessions",
+           "end_sessions"]
 __version__ = "0.1.0"

@@ -46,6 +46,9 @@ class Breaker(object):
         request that needs the store, one at a time.
     :param clock: a callable returning seconds that never go back. Default: a monotonic
         clock (``time.monotonic`` on Python 3).
+    :param notify: a callable told ``(kind, reason)`` when an outage starts
+        (``"store_down"``, the cause) and ends (``"store_up"``, its duration), beside
+        the log lines; what it raises is logged, never raised. Default ``None``.
 
     Use it around every request's first store access:
 
@@ -66,9 +69,10 @@ class Breaker(object):
     the breaker opened does not put the next probe off.
     """
 
-    def __init__(self, probe_interval=DEFAULT_PROBE_INTERVAL, clock=monotonic):
+    def __init__(self, probe_interval=DEFAULT_PROBE_INTERVAL, clock=monotonic, notify=None):
         self.probe_interval = float(probe_interval)
         self.clock = clock
+        self.notify = notify
         self._lock = threading.Lock()
         self._opened_at = None  # clock time of the failure that opened it; None: closed
         self._next_probe = None  # no probe before this clock time
@@ -114,6 +118,7 @@ class Breaker(object):
             duration = self.clock() - self._opened_at
             self._opened_at = self._next_probe = self._probe = None
         log.warning("session store available again after %.1f s", duration)
+        self._tell("store_up", "%.1f s" % duration)
 
     def failed(self, exc):
         """The store failed (``exc`` says how): open the breaker (logging the cause), or,
@@ -132,9 +137,18 @@ class Breaker(object):
             self._next_probe = now + self.probe_interval
             self._probe = None
         if opened:
+            cause = "%s: %s" % (exc.__class__.__name__, describe(exc))
             log.error("session store unavailable (answering 503 until it is back; probing "
-                      "it every %g s): %s: %s", self.probe_interval,
-                      exc.__class__.__name__, describe(exc))
+                      "it every %g s): %s", self.probe_interval, cause)
+            self._tell("store_down", cause)
+
+    def _tell(self, kind, reason):
+        if self.notify is None:
+            return
+        try:
+            self.notify(kind, reason)
+        except Exception:
+            log.exception("telling %r that the store is %s failed", self.notify, kind)
 
 
 def describe(exc):

@@ -6,6 +6,8 @@ Nothing here touches WSGI or Beaker. Timestamps are wall-clock seconds since the
 
 from collections import namedtuple
 
+from .protocol import REPLACED, REVOKED  # noqa: F401 (reasons of an ended session)
+
 ACTIVE = "active"
 EXPIRED = "expired"
 ANONYMOUS = "anonymous"
@@ -81,6 +83,23 @@ def judge_lost(login_at, now, absolute_timeout):
     if absolute_timeout is not None and (login_at is None or now - login_at >= absolute_timeout):
         return Verdict(EXPIRED, ABSOLUTE, None, None)
     return Verdict(EXPIRED, IDLE, None, None)
+
+
+def ended(reason):
+    """The verdict for a session that was ended on purpose before its clocks ran out
+    (``reason``: :data:`REVOKED` or :data:`REPLACED`)."""
+    return Verdict(EXPIRED, reason, None, None)
+
+
+def own_timeout(value, default, ceiling):
+    """The timeout a session's clock runs on: its own ``value`` held to ``ceiling``
+    (``None``: no ceiling), or ``default`` when it has none (``None`` or not a whole
+    number of seconds, 1 or more)."""
+    value = _finite(value)
+    if value is None or value < 1:
+        return default
+    value = int(value)
+    return value if ceiling is None else min(value, ceiling)
 
 
 def needs_touch(seen_at, now, touch_interval):

@@ -10,7 +10,8 @@ import logging
 
 from beaker.middleware import SessionMiddleware
 
-from . import breaker, classify, endpoints, expiry, marker, policy, protocol, responses
+from . import breaker, classify, endpoints, events, expiry, marker, policy, protocol
+from . import registry, responses
 from . import settings as settings_module
 from . import state as state_module, store
 from .policy import GUARDED
@@ -77,6 +78,27 @@ class SessionTimeoutMiddleware(object):
         ends the outage. ``0`` probes with every such request. Default ``1``.
     :param activity_cookie: the activity cookie's name. Default ``None``: the session
         cookie's name and ``.activity`` (``beaker.session.id.activity``).
+    :param max_idle_timeout: the longest idle timeout a session may be given of its own
+        (``login(environ, user, idle_timeout=...)``, ``timeouts``, ``set_timeouts``);
+        longer ones are cut to it. Default: ``idle_timeout`` (sessions may be given
+        shorter timeouts only).
+    :param max_absolute_timeout: the same for the absolute timeout (a "remember me").
+        Default: ``absolute_timeout``. The store keeps records this long (plus two
+        minutes) where it can expire them.
+    :param timeouts: a callable ``timeouts(user)`` answering a session's own timeouts at
+        sign-in: ``{"idle_timeout": s, "absolute_timeout": s}``, an ``(idle, absolute)``
+        pair (``None`` in either: the configured one) or ``None``; or an ini string
+        ``package.module:name``. Timeouts given to ``login()`` win. Default ``None``.
+    :param on_event: a callable given every lifecycle
+        :class:`~wsgi_session_timeout.events.Event` (sign-in, sign-out, expiry, extend,
+        revocation, store down and up), or ``package.module:name``. What it raises is
+        logged, never raised. Default ``None``: one line per event on the
+        ``wsgi_session_timeout.audit`` logger.
+    :param max_sessions: how many signed-in sessions one user may have; a sign-in beyond
+        it ends the oldest, whose next request is answered ``session_expired`` with
+        ``reason`` ``replaced``. Default ``None``: no limit (beyond the index's own
+        bound, :data:`~wsgi_session_timeout.registry.LIMIT`). Not with
+        ``type = cookie``.
 
     Bad options raise :class:`ValueError` naming the option and the value.
 
@@ -108,9 +130,12 @@ class SessionTimeoutMiddleware(object):
         inner = find_wrapped(app, SessionMiddleware)
         if inner:
             raise ValueError(INNER_BEAKER % ("found at start-up: %r" % inner[0],))
+        #: Where lifecycle events go (``on_event``, or the audit logger).
+        self.events = events.Dispatcher(s.on_event)
         self.breaker = breaker.Breaker(
             s.store_probe_interval,
-            breaker.monotonic if s.clock is settings_module.DEFAULT_CLOCK else s.clock)
+            breaker.monotonic if s.clock is settings_module.DEFAULT_CLOCK else s.clock,
+            notify=self._store_news)
         if self.beaker is not None:
             if self.beaker["session_class"] is store.OwnSession:
                 # Requests without a session cookie that write one fail fast too.
@@ -125,6 +150,41 @@ class SessionTimeoutMiddleware(object):
         self.activity_cookie = self.beaker["hide_cookie"] if self.beaker is not None \
             else s.activity_cookie
         self._endpoints = (s.endpoint_prefix + "/") if s.endpoint_prefix else None
+
+    def _store_news(self, kind, reason):
+        self.events.emit(kind, self.settings.clock(), reason=reason)
+
+    # -- a user's sessions, outside a request ---------------------------------------------
+
+    def _store_handle(self):
+        if self.beaker is None or self.beaker.get("type") == "cookie":
+            raise RuntimeError(
+                "SessionTimeoutMiddleware.sessions() and end_sessions() need the "
+                "middleware to run Beaker on a server-side store (beaker.session.* "
+                "settings, not type = cookie); inside a request use "
+                "wsgi_session_timeout.sessions(environ, user) instead")
+        handle = store.handle(self.beaker)
+        key = marker.key_for(self.beaker.get("secret"))
+        return handle, (lambda session_id: marker.session_tag(key, session_id))
+
+    def sessions(self, user):
+        """``user``'s live signed-in sessions (an administrator's view, outside a
+        request): :class:`~wsgi_session_timeout.registry.SessionInfo`, oldest first."""
+        handle, tag_of = self._store_handle()
+        return registry.listing(handle, self.settings, user, self.settings.clock(), tag_of)
+
+    def end_sessions(self, user, tags=None):
+        """End ``user``'s sessions (all, or those whose tag is in ``tags``) from outside
+        a request: after a password change, or an administrator's "sign out
+        everywhere". Returns how many were ended."""
+        handle, tag_of = self._store_handle()
+        now = self.settings.clock()
+        ended = registry.end(handle, user, registry.chosen(handle, user, tag_of, tags),
+                             now, expiry.REVOKED)
+        for session_id in ended:
+            self.events.emit(events.REVOKED, now, user, expiry.REVOKED, None,
+                             tag_of(session_id))
+        return len(ended)
 
     def __call__(self, environ, start_response):
         path = environ.get("PATH_INFO", "")
@@ -255,7 +315,8 @@ class _Exchange(object):
         middleware = self.middleware
         s = middleware.settings
         state = state_module.SessionState(self.session, s, s.clock(), header,
-                                          middleware.activity_cookie)
+                                          middleware.activity_cookie, middleware.events,
+                                          self.environ)
         self.environ[state_module.ENVIRON_KEY] = state
         return state
 

@@ -15,6 +15,11 @@ STORE_UNAVAILABLE = "store_unavailable"
 #: ``reason`` of a ``session_expired`` answer: which clock ran out.
 IDLE = "idle"
 ABSOLUTE = "absolute"
+#: ... or why the session was ended before its clocks ran out: ended on purpose (by the
+#: user from another device, an administrator, or a password change), or replaced by a
+#: newer sign-in of the same user beyond ``max_sessions``.
+REVOKED = "revoked"
+REPLACED = "replaced"
 
 #: The JSON problem document's ``type`` is this prefix and the ``error`` code.
 PROBLEM_TYPE = "urn:wsgi-session-timeout:"
@@ -47,6 +52,8 @@ def for_client():
         "STORE_UNAVAILABLE": STORE_UNAVAILABLE,
         "IDLE": IDLE,
         "ABSOLUTE": ABSOLUTE,
+        "REVOKED": REVOKED,
+        "REPLACED": REPLACED,
         "EXPIRES_IN_HEADER": EXPIRES_IN_HEADER,
         "PASSIVE_HEADER": PASSIVE_HEADER,
         "HX_REDIRECT_HEADER": HX_REDIRECT_HEADER,

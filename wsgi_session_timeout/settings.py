@@ -168,8 +168,8 @@ def as_xhr_status(name, value):
     return status
 
 
-def as_callable(name, value):
-    """A callable, or an ini string ``package.module:name`` naming one."""
+def _imported(name, value):
+    """The object an ini string ``package.module:name`` names; anything else as given."""
     if isinstance(value, string_types) and ":" in value:
         module_name, _, attr = value.strip().partition(":")
         try:
@@ -177,10 +177,33 @@ def as_callable(name, value):
             value = getattr(module, attr)
         except (ImportError, AttributeError, ValueError) as exc:
             _fail(name, value, "cannot import it: %s" % exc)
+    return value
+
+
+def as_callable(name, value):
+    """A callable, or an ini string ``package.module:name`` naming one."""
+    value = _imported(name, value)
     if not callable(value):
         _fail(name, value, "expected a callable returning seconds since the epoch, "
                            "or 'package.module:name' naming one")
     return value
+
+
+def as_hook(name, value):
+    """``None``, a callable, or an ini string ``package.module:name`` naming one."""
+    if _is_none(value):
+        return None
+    value = _imported(name, value)
+    if not callable(value):
+        _fail(name, value, "expected a callable, or 'package.module:name' naming one")
+    return value
+
+
+def as_max_sessions(name, value):
+    """How many signed-in sessions one user may have, or ``None`` for no limit."""
+    if _is_none(value):
+        return None
+    return as_int(name, value, minimum=1)
 
 
 def as_cookie_name(name, value):
@@ -220,6 +243,11 @@ OPTIONS = (
     ("endpoint_prefix", as_prefix, "/_session"),
     ("activity_cookie", as_cookie_name, None),
     ("store_probe_interval", as_probe_interval, 1.0),
+    ("max_idle_timeout", as_seconds, None),
+    ("max_absolute_timeout", as_seconds, None),
+    ("timeouts", as_hook, None),
+    ("on_event", as_hook, None),
+    ("max_sessions", as_max_sessions, None),
 )
 _CONVERTERS = dict((name, conv) for name, conv, _ in OPTIONS)
 
@@ -274,6 +302,12 @@ class Settings(object):
             setattr(self, name, options.get(name, default))
         if self.touch_interval is None:
             self.touch_interval = min(60, self.idle_timeout // 10) if self.idle_timeout else 60
+        # The ceilings of a session's own timeouts: by default no session outlives the
+        # configured timeouts (a session may be given shorter ones only).
+        if "max_idle_timeout" not in options:
+            self.max_idle_timeout = self.idle_timeout
+        if "max_absolute_timeout" not in options:
+            self.max_absolute_timeout = self.absolute_timeout
         #: Beaker session options when the middleware builds Beaker itself, else ``None``.
         self.beaker = beaker
         self.login_path = _login_path(self.login_url)
@@ -313,7 +347,8 @@ def parse(config=None, **kwargs):
             raise ValueError("Unknown option %r (got %r; known: %s)"
                              % (key, value, ", ".join(sorted(_CONVERTERS))))
         options[name] = _CONVERTERS[name](key, value)
-    beaker_options = _beaker_options(beaker, options.get("absolute_timeout")) if beaker else None
+    absolute_ceiling = options.get("max_absolute_timeout", options.get("absolute_timeout"))
+    beaker_options = _beaker_options(beaker, absolute_ceiling) if beaker else None
     settings = Settings(options, beaker_options)
     _cross_check(settings)
     return settings
@@ -361,6 +396,23 @@ def _cross_check(settings):
         raise ValueError(
             "touch_interval (%r) must be shorter than idle_timeout (%r)"
             % (settings.touch_interval, idle))
+    for ceiling, timeout in (("max_idle_timeout", "idle_timeout"),
+                             ("max_absolute_timeout", "absolute_timeout")):
+        high, low = getattr(settings, ceiling), getattr(settings, timeout)
+        if high is not None and low is not None and high < low:
+            raise ValueError(
+                "%s (%r) is shorter than %s (%r): the ceiling of a session's own timeout "
+                "cannot be below the default one" % (ceiling, high, timeout, low))
+        if high is None and low is not None:
+            raise ValueError(
+                "%s (%r) is off while %s is %r: a session could be given no %s at all; "
+                "set a number of seconds" % (ceiling, high, timeout, low,
+                                              timeout.replace("_", " ")))
+    if settings.max_sessions is not None and (settings.beaker or {}).get("type") == "cookie":
+        raise ValueError(
+            "max_sessions (%r) needs a session store: with beaker.session.type = cookie "
+            "the sessions live in the browsers' cookies, where they cannot be counted or "
+            "ended" % (settings.max_sessions,))
     store_timeout = (settings.beaker or {}).get("timeout")
     if store_timeout is not None and idle is not None and store_timeout < idle:
         raise ValueError(

@@ -7,8 +7,9 @@ it. It reads and changes the session through :mod:`store` only, and says what th
 response must carry (:attr:`marker_out`, :attr:`drop_cookie`) without writing a header.
 """
 
-from . import expiry, marker, store
-from .store import LOGIN_AT, SEEN_AT, StoreUnavailable
+from . import events, expiry, marker, registry, store
+from .settings import as_seconds
+from .store import ABSOLUTE_TIMEOUT, IDLE_TIMEOUT, LOGIN_AT, SEEN_AT, StoreUnavailable
 
 ENVIRON_KEY = "wsgi_session_timeout.state"
 #: A callable that makes the state on demand, for a request that had no session to read.
@@ -24,14 +25,43 @@ SET = "set"
 DELETE = "delete"
 
 
-def login(environ, user):
+def login(environ, user, idle_timeout=None, absolute_timeout=None):
     """Sign ``user`` in for this request's session.
 
     Sets ``session[auth_key] = user``, moves the session's data to a new id (the
     pre-sign-in id is left empty and dead, so a fixated or replayed id never carries the
     signed-in state), starts both clocks and saves. Call it from the app's sign-in view.
+
+    ``idle_timeout`` and ``absolute_timeout`` give this session timeouts of its own (a
+    "remember me" with a longer absolute timeout, a short one for administrators), held
+    to ``max_idle_timeout`` and ``max_absolute_timeout``. ``None`` (the default): what
+    the ``timeouts`` option computes for ``user``, else the configured timeouts.
     """
-    of(environ).login(user)
+    of(environ).login(user, idle_timeout, absolute_timeout)
+
+
+def set_timeouts(environ, idle_timeout=None, absolute_timeout=None):
+    """Change the signed-in session's own timeouts (``None``: leave that one as it is),
+    held to ``max_idle_timeout`` and ``max_absolute_timeout``. Both clocks keep their
+    start: a shorter timeout may end the session at once."""
+    of(environ).set_timeouts(idle_timeout, absolute_timeout)
+
+
+def sessions(environ, user=None):
+    """The live signed-in sessions of ``user`` (default: the signed-in user of this
+    request), as :class:`~wsgi_session_timeout.registry.SessionInfo` (tag, sign-in
+    time, last activity as far as known, user agent, whether it is this request's),
+    oldest first. Entries of sessions that are gone are dropped from the index."""
+    return of(environ).sessions(user)
+
+
+def end_sessions(environ, user=None, keep_current=False, tags=None):
+    """End sessions of ``user`` (default: the signed-in user of this request): all of
+    them, or those whose tag is in ``tags``; ``keep_current=True`` keeps this request's
+    ("sign out other devices"). A request of an ended session is answered
+    ``session_expired`` with ``reason`` ``revoked``; ending this request's session signs
+    it out as :func:`logout` does. Returns how many were ended."""
+    return of(environ).end_sessions(user, keep_current, tags)
 
 
 def logout(environ):
@@ -62,10 +92,17 @@ class SessionState(object):
     answered (while the session can still be saved).
     """
 
-    def __init__(self, session, settings, now, header, cookie_name):
+    def __init__(self, session, settings, now, header, cookie_name, events=None,
+                 environ=None):
         self.session = session
         self.settings = settings
         self.now = now
+        self.events = events
+        self.environ = environ
+        self.user = None  # the signed-in user the request started with
+        # The timeouts this session's clocks run on: its own, or the configured ones.
+        self.idle_timeout = settings.idle_timeout
+        self.absolute_timeout = settings.absolute_timeout
         self.options = options = store.params(session)
         self.key = options.get("key", "beaker.session.id")
         self.secret = options.get("secret") or options.get("validate_key")
@@ -114,9 +151,8 @@ class SessionState(object):
 
     def _signed_in_at(self, login_at, seen_at):
         self.login_at, self.seen_at = login_at, seen_at
-        s = self.settings
-        self.verdict = expiry.judge(login_at, seen_at, self.now, s.idle_timeout,
-                                    s.absolute_timeout)
+        self.verdict = expiry.judge(login_at, seen_at, self.now, self.idle_timeout,
+                                    self.absolute_timeout)
         if not self.verdict.signed_in:
             self.login_at = self.seen_at = None
         return self.verdict
@@ -144,11 +180,14 @@ class SessionState(object):
         user = real.get(self.settings.auth_key)
         if user is None:
             return self._lost(real, writes)
+        self.user = user
+        self._read_timeouts(real)
         login_at, seen_at = self._clocks(real)
         verdict = self._signed_in_at(login_at, seen_at)
         if not verdict.signed_in:
             if writes:
-                self._end(real)
+                self._emit(events.EXPIRED, user, verdict.reason, real.id)
+                self._end(real, verdict.reason)
             return self._not_signed_in(verdict)
         if real.get(LOGIN_AT) is None:
             # Signed in by the app before the middleware kept clocks for it (a session
@@ -156,11 +195,28 @@ class SessionState(object):
             if writes:
                 self._keep_clocks(real, login_at)
             return self.verdict
+        if activity == EXTEND:
+            self._emit(events.EXTEND, user, None, real.id)
         if activity == EXTEND or (activity == ACTIVE and expiry.needs_touch(
-                seen_at, self.now, self.settings.touch_interval)):
+                seen_at, self.now, self._touch_interval())):
             self.marker_out = SET
             return self._signed_in_at(login_at, self.now)
         return verdict
+
+    def _read_timeouts(self, real):
+        s = self.settings
+        self.idle_timeout = expiry.own_timeout(real.get(IDLE_TIMEOUT), s.idle_timeout,
+                                               s.max_idle_timeout)
+        self.absolute_timeout = expiry.own_timeout(
+            real.get(ABSOLUTE_TIMEOUT), s.absolute_timeout, s.max_absolute_timeout)
+
+    def _touch_interval(self):
+        interval = self.settings.touch_interval
+        idle, default = self.idle_timeout, self.settings.idle_timeout
+        if idle is not None and (default is None or idle < default):
+            # A session's own shorter idle timeout: activity is kept as closely.
+            interval = min(interval, max(idle // 10, 1))
+        return interval
 
     def _clocks(self, real):
         """``(login_at, seen_at)`` of a signed-in session: the middleware's own, the
@@ -191,10 +247,21 @@ class SessionState(object):
             return self._not_signed_in()
         own = None if real is None else marker.pick(
             markers, marker.session_tag(self._key(), real.id))
+        if own is not None and not store.is_cookie_session(real):
+            reason = self._ended_reason(real)
+            if reason in (expiry.REVOKED, expiry.REPLACED):
+                # Ended on purpose (from another device, by an administrator, or by a
+                # newer sign-in): say so once, then the browser forgets the session.
+                if writes:
+                    self.drop_cookie = True
+                    self.marker_out = DELETE
+                return self._not_signed_in(expiry.ended(reason))
         chosen = own or max(markers, key=lambda m: m.seen_at)
         s = self.settings
-        verdict = expiry.judge(chosen.login_at, chosen.seen_at, self.now, s.idle_timeout,
-                               s.absolute_timeout)
+        # The marker does not say which timeouts its session had: the ceilings, so a
+        # session with timeouts of its own is never called expired too early.
+        verdict = expiry.judge(chosen.login_at, chosen.seen_at, self.now,
+                               s.max_idle_timeout, s.max_absolute_timeout)
         if own is not None and verdict.signed_in and writes and not self.outage:
             # The marker says this very session should be alive, yet the store has no
             # record: evicted, or a store (memcached) that answers "not found" when it
@@ -208,6 +275,13 @@ class SessionState(object):
     def _probe(self, real):
         try:
             store.probe(real)
+        except StoreUnavailable:
+            self.outage = True
+            raise
+
+    def _ended_reason(self, real):
+        try:
+            return store.ended_reason(real, real.id)
         except StoreUnavailable:
             self.outage = True
             raise
@@ -231,12 +305,16 @@ class SessionState(object):
 
     # -- called by the app ----------------------------------------------------------------
 
-    def login(self, user):
+    def login(self, user, idle_timeout=None, absolute_timeout=None):
         """See :func:`wsgi_session_timeout.login`."""
         if self.outage:
             raise StoreUnavailable("cannot sign in while the session store is unavailable")
+        if user is None:
+            raise ValueError("login() needs a user (got None)")
+        wanted = self._wanted_timeouts(user, idle_timeout, absolute_timeout)
         real = self.real()
         previous = real.get(self.settings.auth_key)
+        previous_id = None if real.is_new else real.id
         self._rotate(real)
         self.logged_in = True
         if previous is not None and previous != user:
@@ -244,7 +322,68 @@ class SessionState(object):
             # over (a visitor's data, such as a cart, does).
             real.clear()
         real[self.settings.auth_key] = user
+        self._keep_timeouts(real, wanted, replace=True)
         self._start_clocks()
+        self._signed_in(real, user, previous, previous_id)
+
+    def _wanted_timeouts(self, user, idle_timeout=None, absolute_timeout=None, hook=True):
+        """``{key: seconds}`` of the session's own timeouts: the ``timeouts`` option's
+        answer for ``user``, overridden by the ones given."""
+        wanted = {}
+        compute = self.settings.timeouts if hook else None
+        if compute is not None:
+            got = compute(user)
+            if isinstance(got, dict):
+                unknown = set(got) - set(["idle_timeout", "absolute_timeout"])
+                if unknown:
+                    raise ValueError("timeouts(%r) answered unknown keys %s (got %r)"
+                                     % (user, ", ".join(sorted(unknown)), got))
+                got = (got.get("idle_timeout"), got.get("absolute_timeout"))
+            elif got is None:
+                got = (None, None)
+            elif not isinstance(got, (tuple, list)) or len(got) != 2:
+                raise ValueError("timeouts(%r) must answer a dict, an (idle, absolute) "
+                                 "pair or None (got %r)" % (user, got))
+            wanted[IDLE_TIMEOUT], wanted[ABSOLUTE_TIMEOUT] = got
+        if idle_timeout is not None:
+            wanted[IDLE_TIMEOUT] = idle_timeout
+        if absolute_timeout is not None:
+            wanted[ABSOLUTE_TIMEOUT] = absolute_timeout
+        s = self.settings
+        checked = {}
+        for key, name, ceiling in ((IDLE_TIMEOUT, "idle_timeout", s.max_idle_timeout),
+                                   (ABSOLUTE_TIMEOUT, "absolute_timeout",
+                                    s.max_absolute_timeout)):
+            value = as_seconds(name, wanted.get(key))
+            if value is not None:
+                checked[key] = value if ceiling is None else min(value, ceiling)
+        return checked
+
+    def _keep_timeouts(self, real, wanted, replace=False):
+        """Store the session's own timeouts (``replace``: drop any it had first)."""
+        for key in (IDLE_TIMEOUT, ABSOLUTE_TIMEOUT):
+            if key in wanted:
+                real[key] = wanted[key]
+            elif replace:
+                real.pop(key, None)
+        self._read_timeouts(real)
+
+    def _signed_in(self, real, user, previous=None, previous_id=None):
+        """After a sign-in: the index updated (the session replaced by this sign-in
+        taken out of it, the oldest ended beyond ``max_sessions``) and the event told."""
+        if store.is_cookie_session(real):
+            self._emit(events.SIGN_IN, user, None, real.id)
+            return
+        if previous is not None and previous_id is not None:
+            registry.signed_out(real, previous, [previous_id])
+        agent = (self.environ or {}).get("HTTP_USER_AGENT")
+        replaced = registry.signed_in(
+            real, self.settings, user, real.id,
+            registry.entry(self.now, agent, self.absolute_timeout), self.now)
+        self._emit(events.SIGN_IN, user, None, real.id)
+        for session_id in replaced:
+            store.end(real, session_id, self.now, expiry.REPLACED)
+            self._emit(events.REVOKED, user, expiry.REPLACED, session_id)
 
     def _rotate(self, real):
         """Move the session's data to a new id; the old id is left empty and dead, so a
@@ -261,11 +400,22 @@ class SessionState(object):
         """See :func:`wsgi_session_timeout.logout`."""
         if self.outage:
             raise StoreUnavailable("cannot sign out while the session store is unavailable")
-        self._end(self.real())
+        real = self.real()
+        user = real.get(self.settings.auth_key)
+        session_id = None if real.is_new else real.id
+        self._end(real, SIGNED_OUT)
         self.marker_out = DELETE
         self._not_signed_in()
+        self._signed_out(real, user, session_id)
 
-    def _end(self, real):
+    def _signed_out(self, real, user, session_id):
+        if user is None:
+            return
+        if session_id is not None and not store.is_cookie_session(real):
+            registry.signed_out(real, user, [session_id])
+        self._emit(events.SIGN_OUT, user, None, session_id)
+
+    def _end(self, real, reason=None):
         """End the session for good: its record dropped, a note left, its data cleared;
         a fresh id is stored (and sent) only if the app saves."""
         if store.is_cookie_session(real):
@@ -273,7 +423,7 @@ class SessionState(object):
             self._save()
             return
         if not real.is_new:
-            store.end(real, real.id, self.now)
+            store.end(real, real.id, self.now, reason)
         real.clear()
         store.new_id(real, _wall_clock())
         self.drop_cookie = True
@@ -311,30 +461,41 @@ class SessionState(object):
                 self._judge_late(real)
                 return
             # The app signed the user in itself: as login() does, on a new id.
-            self._rotate(real)
-            self._start_clocks()
+            self._app_signed_in(real, user)
         elif real.get(LOGIN_AT) is None and not self.logged_in:
             # The app cleared the session and signed a user in again in one request.
-            self._rotate(real)
-            self._start_clocks()
+            self._app_signed_in(real, user, self.user, self.id_at_start)
         elif self.session.__dict__.get("_dirty"):  # Beaker's SessionObject.dirty()
             real[SEEN_AT] = self.seen_at
 
+    def _app_signed_in(self, real, user, previous=None, previous_id=None):
+        self._rotate(real)
+        self._keep_timeouts(real, self._wanted_timeouts(user), replace=True)
+        self._start_clocks()
+        self._signed_in(real, user, previous, previous_id)
+
     def _judge_late(self, real):
+        self._read_timeouts(real)
         login_at, seen_at = self._clocks(real)
-        if not self._signed_in_at(login_at, seen_at).signed_in:
-            self._end(real)
+        verdict = self._signed_in_at(login_at, seen_at)
+        if not verdict.signed_in:
+            self._emit(events.EXPIRED, real.get(self.settings.auth_key), verdict.reason,
+                       real.id)
+            self._end(real, verdict.reason)
             self._not_signed_in()
 
     def _signed_out_by_app(self, real, user):
         """The app removed the user, or gave the session a new id (``invalidate()``):
         the id the request started with is ended for good."""
         if not store.is_cookie_session(real) and self.id_at_start is not None:
-            store.end(real, self.id_at_start, self.now)
+            store.end(real, self.id_at_start, self.now, SIGNED_OUT)
+        self._signed_out(real, self.user, self.id_at_start)
         if user is not None:
             # invalidate() and a new sign-in in one request: a new session of its own.
             real.pop(LOGIN_AT, None)
+            self._keep_timeouts(real, self._wanted_timeouts(user), replace=True)
             self._start_clocks()
+            self._signed_in(real, user)
             return
         real.pop(LOGIN_AT, None)
         real.pop(SEEN_AT, None)
@@ -351,6 +512,86 @@ class SessionState(object):
         self.marker_out = DELETE
         self._not_signed_in()
 
+    # -- the session's timeouts, the user's other sessions --------------------------------
+
+    def set_timeouts(self, idle_timeout=None, absolute_timeout=None):
+        """See :func:`wsgi_session_timeout.set_timeouts`."""
+        if self.outage:
+            raise StoreUnavailable("cannot change timeouts while the session store is "
+                                   "unavailable")
+        login_at, seen_at = self.login_at, self.seen_at
+        if login_at is None:
+            raise RuntimeError("set_timeouts() needs a signed-in session")
+        real = self.real()
+        wanted = self._wanted_timeouts(None, idle_timeout, absolute_timeout, hook=False)
+        self._keep_timeouts(real, wanted)
+        real[SEEN_AT] = seen_at
+        self._save()
+        verdict = self._signed_in_at(login_at, seen_at)
+        if verdict.signed_in:
+            self.marker_out = SET
+            return verdict
+        user = real.get(self.settings.auth_key)
+        self._emit(events.EXPIRED, user, verdict.reason, real.id)
+        self._end(real, verdict.reason)
+        self.marker_out = DELETE
+        return self._not_signed_in(verdict)
+
+    def _whose(self, user):
+        if user is not None:
+            return user
+        if self.login_at is None:
+            return None
+        return self.real().get(self.settings.auth_key)
+
+    def _tag(self, session_id):
+        return marker.session_tag(self._key(), session_id)
+
+    def sessions(self, user=None):
+        """See :func:`wsgi_session_timeout.sessions`."""
+        user = self._whose(user)
+        if user is None:
+            return []
+        real = self.real()
+        signed_in = self.login_at is not None and real.get(self.settings.auth_key) == user
+        if store.is_cookie_session(real):
+            # No store, no index: only this request's own session is known.
+            if not signed_in:
+                return []
+            return [registry.SessionInfo(self._tag(real.id), self.login_at, self.seen_at,
+                                         None, True)]
+        return registry.listing(real, self.settings, user, self.now, self._tag,
+                                real.id if signed_in else None, self.seen_at)
+
+    def end_sessions(self, user=None, keep_current=False, tags=None):
+        """See :func:`wsgi_session_timeout.end_sessions`."""
+        user = self._whose(user)
+        if user is None:
+            return 0
+        real = self.real()
+        if store.is_cookie_session(real):
+            raise RuntimeError(COOKIE_SESSIONS)
+        current = real.id if (self.login_at is not None and
+                              real.get(self.settings.auth_key) == user) else None
+        ids = registry.chosen(real, user, self._tag, tags)
+        ends_current = current in ids
+        others = [sid for sid in ids if sid != current]
+        registry.end(real, user, others, self.now, expiry.REVOKED)
+        for session_id in others:
+            self._emit(events.REVOKED, user, expiry.REVOKED, session_id)
+        if ends_current and not keep_current:
+            self.logout()
+            return len(others) + 1
+        return len(others)
+
+    def _emit(self, kind, user, reason, session_id):
+        if self.events is None:
+            return
+        tag = None
+        if session_id is not None and self.secret:
+            tag = self._tag(session_id)
+        self.events.emit(kind, self.now, user, reason, events.path_of(self.environ), tag)
+
     # -- what the response carries --------------------------------------------------------
 
     def marker_header(self, attributes):
@@ -364,6 +605,16 @@ class SessionState(object):
         if self.marker_out == DELETE or (self.marker_out == SET and self.login_at is None):
             return marker.delete_cookie(self.cookie_name, attributes)
         return None
+
+
+#: The note left beside a record its user signed out of.
+SIGNED_OUT = "signed_out"
+
+COOKIE_SESSIONS = (
+    "end_sessions() needs a session store: with beaker.session.type = cookie each session "
+    "lives in its browser's cookie, out of the server's reach. Sign the current session "
+    "out with logout(); to end the others, change beaker.session.validate_key (which ends "
+    "every session) or use a server-side store.")
 
 
 def _whole(value):

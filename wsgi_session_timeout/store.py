@@ -7,15 +7,21 @@ kind becomes :class:`StoreUnavailable`: an outage, never a sign-out.
 """
 
 import errno
+import hashlib
 import re
 import uuid
 
 from beaker.container import FileNamespaceManager
 from beaker.session import CookieSession, Session, SessionObject
 
+from ._compat import integer_types, text_type
+
 #: Keys the middleware keeps in the session, beside the app's own.
 LOGIN_AT = "_session_timeout.login_at"
 SEEN_AT = "_session_timeout.seen_at"
+#: The session's own timeouts, when it was given some (``login(..., idle_timeout=)``).
+IDLE_TIMEOUT = "_session_timeout.idle_timeout"
+ABSOLUTE_TIMEOUT = "_session_timeout.absolute_timeout"
 
 
 class StoreUnavailable(Exception):
@@ -170,14 +176,15 @@ def _namespace(session, name):
                                    **session.namespace_args)
 
 
-def end(session, session_id, now):
-    """End ``session_id`` for good: drop its record and leave a note beside it, so a
-    request still in flight cannot save it back to life. Nothing to do for a cookie
-    session (its data lives in the browser's cookie, which the caller replaces)."""
+def end(session, session_id, now, reason=None):
+    """End ``session_id`` for good: drop its record and leave a note beside it (saying
+    why, when ``reason`` is given), so a request still in flight cannot save it back to
+    life. Nothing to do for a cookie session (its data lives in the browser's cookie,
+    which the caller replaces)."""
     if is_cookie_session(session):
         return
     call(_drop_record, session, session_id)
-    call(_mark_ended, session, session_id, now)
+    call(_mark_ended, session, session_id, now, reason)
 
 
 def was_ended(session):
@@ -188,13 +195,39 @@ def was_ended(session):
     return call(_was_ended, session)
 
 
-def _mark_ended(session, session_id, now):
+def ended_reason(session, session_id):
+    """Why :func:`end` was called for ``session_id``: the ``reason`` it was given, ``""``
+    when none, ``None`` when it was not ended (or is a cookie session)."""
+    if is_cookie_session(session):
+        return None
+    return call(_ended_reason, session, session_id)
+
+
+def _mark_ended(session, session_id, now, reason):
     namespace = _namespace(session, "%s.ended" % session_id)
     namespace.acquire_write_lock()
     try:
-        namespace["ended"] = now
+        # A bare time is what earlier versions wrote: both mean "ended".
+        namespace["ended"] = (now, reason) if reason else now
     finally:
         namespace.release_write_lock()
+
+
+def _ended_reason(session, session_id):
+    namespace = _namespace(session, "%s.ended" % session_id)
+    namespace.acquire_read_lock()
+    try:
+        try:
+            note = namespace["ended"]
+        except KeyError:
+            return None
+    finally:
+        namespace.release_read_lock()
+    if note is None:  # memcached answers None for "no such key"
+        return None
+    if isinstance(note, tuple) and len(note) == 2:
+        return note[1] or ""
+    return ""
 
 
 def _was_ended(session):
@@ -214,6 +247,138 @@ def _drop_record(session, session_id):
             del namespace["session"]
     finally:
         namespace.release_write_lock()
+
+
+def peek(session, session_id):
+    """The data stored for ``session_id`` (a dict), read beside ``session`` without
+    loading it as this request's session; ``None`` when there is no record."""
+    return call(_peek, session, session_id)
+
+
+def _peek(session, session_id):
+    namespace = _namespace(session, session_id)
+    namespace.acquire_read_lock()
+    try:
+        try:
+            data = namespace["session"]
+        except KeyError:
+            return None
+    finally:
+        namespace.release_read_lock()
+    if data is None:
+        return None
+    try:
+        data = session._decrypt_data(data)
+    except Exception:  # a record that cannot be decoded signs nobody in
+        return None
+    return data if isinstance(data, dict) and data else None
+
+
+# -- the per-user index of sessions -----------------------------------------------------------
+
+#: Namespaces of the per-user index are this and a digest of the user.
+INDEX_PREFIX = "wsgi_session_timeout.user."
+
+
+def index_name(user):
+    """The namespace holding ``user``'s index: a digest, so any user value (and no
+    user's name) goes into a key or a file name."""
+    if isinstance(user, bytes):
+        text = user.decode("utf-8", "replace")
+    elif isinstance(user, text_type):
+        text = user
+    elif isinstance(user, integer_types) and not isinstance(user, bool):
+        text = u"%d" % user  # 7 and 7L are one user on every Python
+    else:
+        text = u"%r" % (user,)
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:40]
+    return INDEX_PREFIX + digest
+
+
+def read_index(session, user):
+    """``user``'s index as stored: ``{session id: entry dict}`` (empty when none)."""
+    return call(_read_index, session, user)
+
+
+def _read_index(session, user):
+    namespace = _namespace(session, index_name(user))
+    namespace.acquire_read_lock()
+    try:
+        try:
+            entries = namespace["sessions"]
+        except KeyError:
+            return {}
+    finally:
+        namespace.release_read_lock()
+    return dict(entries) if isinstance(entries, dict) else {}
+
+
+def change_index(session, user, change):
+    """Read ``user``'s index, let ``change(entries)`` change the dict in place, and
+    write it back if it changed (the key is removed when nothing is left). Returns what
+    ``change`` returns. Runs under the store's own lock where it has one that holds
+    across processes and hosts (file and dbm: ``flock``; Redis: its ``SET NX`` lock);
+    memcached and databases have none, so there the last writer wins, as for sessions
+    themselves."""
+    return call(_change_index, session, user, change)
+
+
+def _change_index(session, user, change):
+    name = index_name(user)
+    namespace = _namespace(session, name)
+    lock = _index_lock(namespace)
+    lock.acquire()
+    try:
+        namespace.acquire_write_lock()
+        try:
+            try:
+                stored = namespace["sessions"]
+            except KeyError:
+                stored = None
+            entries = dict(stored) if isinstance(stored, dict) else {}
+            before = dict(entries)
+            result = change(entries)
+            if entries != before:
+                if entries:
+                    namespace["sessions"] = entries
+                elif stored is not None:
+                    del namespace["sessions"]
+        finally:
+            namespace.release_write_lock()
+    finally:
+        lock.release()
+    return result
+
+
+class _NoLock(object):
+    def acquire(self):
+        return True
+
+    def release(self):
+        pass
+
+
+def _index_lock(namespace):
+    """A lock across hosts for the index, where the store offers one that needs no
+    local directory: Redis (Beaker's ``SET NX`` lock). File and dbm namespaces lock in
+    ``acquire_write_lock`` already."""
+    if type(namespace).__name__ == "RedisNamespaceManager":
+        return namespace.get_creation_lock("sessions")
+    return _NoLock()
+
+
+def handle(options):
+    """A session object on the store ``options`` configure, for reaching records and
+    the index outside a request (nothing is loaded or saved)."""
+    options = dict(options)
+    cls = options.pop("session_class", None) or Session
+    if cls is Session or not issubclass(cls, (OwnSession, OwnCookieSession)):
+        options = dict((k, v) for k, v in options.items() if k not in _OWN_OPTIONS)
+    options.pop("breaker", None)  # an administrator's call is not a request
+    session = cls({}, use_cookies=False, **options)
+    if isinstance(session, OwnSession):
+        session._with_ttl()
+    return session
 
 
 def probe(session):
