@@ -47,13 +47,17 @@ def is_passive(environ):
 
 
 def status_document(verdict):
-    """The JSON document ``status`` and ``extend`` answer with."""
-    return {
+    """The JSON document ``status`` and ``extend`` answer with (with ``reason`` when a
+    signed-in session ended: ``idle``, ``absolute``, ``revoked``, ``replaced``)."""
+    document = {
         "authenticated": verdict.signed_in,
         "expires_in": verdict.expires_in,
         "idle_expires_in": verdict.idle_expires_in,
         "absolute_expires_in": verdict.absolute_expires_in,
     }
+    if verdict.reason:
+        document["reason"] = verdict.reason
+    return document
 
 
 def is_same_origin_script(environ):

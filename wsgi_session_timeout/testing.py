@@ -35,7 +35,7 @@ import os
 import time
 from datetime import timedelta
 
-from . import classify, settings as settings_module
+from . import classify, protocol, settings as settings_module
 from ._compat import PY2, parse_qsl, text_type, urlsplit
 from .middleware import WRAPPED_ATTRIBUTES, SessionTimeoutMiddleware, find_wrapped
 from .responses import TITLES
@@ -290,6 +290,9 @@ def _check_kind(kind):
 # -- assertions -------------------------------------------------------------------------
 
 
+_REASONS = (None, protocol.IDLE, protocol.ABSOLUTE, protocol.REVOKED, protocol.REPLACED)
+
+
 def assert_session_expired(response, kind=None, reason=None, came_from=_ANY, middleware=None):
     """Assert that ``response`` is the middleware's answer to a request whose signed-in
     session has expired (``error`` ``session_expired``), in the shape for ``kind``.
@@ -301,8 +304,9 @@ def assert_session_expired(response, kind=None, reason=None, came_from=_ANY, mid
         ``WWW-Authenticate``, or with ``xhr_status=200`` the ``{"success": false}``
         envelope; htmx also gets ``HX-Redirect``). Default ``None``: the kind the
         middleware makes of the request that was sent.
-    :param reason: ``"idle"`` or ``"absolute"`` to check which timeout ran out (only the
-        problem document says); default ``None``: either.
+    :param reason: ``"idle"`` or ``"absolute"`` to check which timeout ran out, or
+        ``"revoked"`` / ``"replaced"`` for a session ended on purpose (only the problem
+        document says); default ``None``: any.
     :param came_from: the ``came_from`` the login URL must carry, as the login page
         receives it (``"/account?tab=2"``), or ``None`` for none. Default: not checked.
     :param middleware: the :class:`SessionTimeoutMiddleware` (or an app or ``TestApp``
@@ -313,8 +317,9 @@ def assert_session_expired(response, kind=None, reason=None, came_from=_ANY, mid
     The :class:`AssertionError` lists every mismatch and shows the request and the
     response received: status, the headers that matter, and the start of the body.
     """
-    if reason not in (None, "idle", "absolute"):
-        raise ValueError("reason must be 'idle', 'absolute' or None (got %r)" % (reason,))
+    if reason not in _REASONS:
+        raise ValueError("reason must be one of %s or None (got %r)"
+                         % (", ".join(repr(r) for r in _REASONS[1:]), reason))
     _assert_answer(response, "session_expired", kind, reason, came_from, middleware)
 
 

@@ -134,6 +134,33 @@ describe("expiryFromDocument", () => {
   });
 });
 
+describe("why a session ended: endedText and expiredText", () => {
+  const texts = { revokedBody: "ended elsewhere", replacedBody: "signed in elsewhere",
+                  signedOutBody: "signed out in another window", expiredBody: "timed out" };
+  cases("endedText", (reason) => js.endedText(reason, texts), [
+    ["revoked: ended from another device or by an administrator", [N.REVOKED],
+     "ended elsewhere"],
+    ["replaced: a newer sign-in of the same user", [N.REPLACED], "signed in elsewhere"],
+    ["idle is not ended on purpose", [N.IDLE], null],
+    ["absolute is not ended on purpose", [N.ABSOLUTE], null],
+    ["no reason", [null], null],
+  ]);
+  cases("expiredText", (reason) => js.expiredText(reason, texts), [
+    ["revoked", [N.REVOKED], "ended elsewhere"],
+    ["replaced", [N.REPLACED], "signed in elsewhere"],
+    ["signed out in another tab", ["logout"], "signed out in another window"],
+    ["idle", [N.IDLE], "timed out"],
+    ["unknown", ["expired"], "timed out"],
+  ]);
+  test("the reasons come from NAMES (protocol.for_client)", () => {
+    assert.equal(N.REVOKED, "revoked");
+    assert.equal(N.REPLACED, "replaced");
+    const renamed = load(["util.js"], { NAMES: { REVOKED: "gone" } });
+    assert.equal(renamed.endedText("gone", texts), "ended elsewhere");
+    assert.equal(renamed.endedText("revoked", texts), null);
+  });
+});
+
 describe("expiryFromText and expiryFromAuthenticate", () => {
   test("JSON text", () => {
     const text = JSON.stringify({ error: N.SESSION_EXPIRED, login_url: "/login" });

@@ -10,6 +10,8 @@
     expiredTitle: "Your session has ended",
     expiredBody: "You were signed out because your session timed out. Sign in again to continue.",
     signedOutBody: "You were signed out in another window. Sign in again to continue.",
+    revokedBody: "Your session was ended from another device or by an administrator. Sign in again to continue.",
+    replacedBody: "You were signed out because you signed in elsewhere. Sign in again to continue.",
     signIn: "Sign in again",
     close: "Close",
     reloginTitle: "Sign in to continue",

@@ -97,7 +97,10 @@
       kind: "relogin",
       role: "dialog",
       title: texts.reloginTitle,
-      body: [document.createTextNode(texts.reloginBody)],
+      body: endedText(state.reason, texts)
+        ? [element("p", cls("reason"), endedText(state.reason, texts)),
+           document.createTextNode(texts.reloginBody)]
+        : [document.createTextNode(texts.reloginBody)],
       frame: frame,
       actions: [
         { name: "newtab", text: texts.newTab, link: loginUrl },
@@ -167,6 +170,14 @@
     }
     if (pending) {
       hold(pending);
+    }
+    if (cfg.mode !== "dialog" && endedText(expiry.reason, texts)) {
+      // Ended on purpose (another device, an administrator, a newer sign-in): the user
+      // is told why before going to the login page, not sent there without a word.
+      if (!isOpen("expired")) {
+        showExpired();
+      }
+      return;
     }
     resolveLoginUrl(function (url) {
       if (!url) {

@@ -130,6 +130,24 @@
     };
   }
 
+  // The sentence that says why a session was ended before its time (from another device,
+  // by an administrator, or by a newer sign-in), or null for any other reason.
+  function endedText(reason, texts) {
+    if (reason === NAMES.REPLACED) {
+      return texts.replacedBody;
+    }
+    if (reason === NAMES.REVOKED) {
+      return texts.revokedBody;
+    }
+    return null;
+  }
+
+  // The body of the "session ended" notice for reason.
+  function expiredText(reason, texts) {
+    return endedText(reason, texts) ||
+      (reason === "logout" ? texts.signedOutBody : texts.expiredBody);
+  }
+
   function expiryFromText(status, text) {
     try {
       return expiryFromDocument(status, JSON.parse(text));

@@ -67,8 +67,7 @@
       kind: "expired",
       role: "alertdialog",
       title: texts.expiredTitle,
-      body: [document.createTextNode(
-        state.reason === "logout" ? texts.signedOutBody : texts.expiredBody)],
+      body: [document.createTextNode(expiredText(state.reason, texts))],
       actions: [
         { name: "close", text: texts.close, onClick: closeDialog },
         { name: "signin", text: texts.signIn, primary: true, onClick: signInAgain }
