@@ -20,7 +20,8 @@ Parts:
    requests do between two activity cookies.
 2. Store access: the same stacks with an instrumented subclass of the backend's real
    namespace class (Beaker's ``namespace_class``) count reads and writes over 1000
-   read-only requests.
+   read-only requests, and apart from them the accesses to the per-user session index
+   and the notes beside ended sessions: none on those requests, some at a sign-in.
 3. Under load: gunicorn (2 sync workers) serving :mod:`bench.wsgi` on ``ext:redis``
    (a ``redis-server`` of its own), with the middleware and without it (Beaker alone,
    same options), driven by ``wrk`` with a signed-in cookie, alternating between the two
@@ -60,6 +61,7 @@ from beaker.container import FileNamespaceManager, MemoryNamespaceManager  # noq
 
 from bench import servers  # noqa: E402
 from bench.app import STACKS, USER, beaker_options, build  # noqa: E402
+from wsgi_session_timeout.store import INDEX_PREFIX  # noqa: E402
 from wsgi_session_timeout.testing import ManualClock  # noqa: E402
 
 BACKENDS = {"memory": MemoryNamespaceManager, "file": FileNamespaceManager}
@@ -167,23 +169,34 @@ def sign_in(stack):
 
 def counting_class(base, counts):
     """A subclass of Beaker's namespace class ``base`` that counts into ``counts``:
-    reads (``ns[key]``, ``key in ns``) and writes (``ns[key] = v``, ``del ns[key]``)."""
+    reads (``ns[key]``, ``key in ns``) and writes (``ns[key] = v``, ``del ns[key]``);
+    ``lifecycle`` counts those of them that reach the per-user session index or the note
+    beside an ended session."""
+
+    def lifecycle(namespace):
+        name = namespace.namespace
+        if name.startswith(INDEX_PREFIX) or name.endswith(".ended"):
+            counts["lifecycle"] += 1
 
     class Counting(base):
         def __getitem__(self, key):
             counts["reads"] += 1
+            lifecycle(self)
             return base.__getitem__(self, key)
 
         def __contains__(self, key):
             counts["reads"] += 1
+            lifecycle(self)
             return base.__contains__(self, key)
 
         def __setitem__(self, key, value):
             counts["writes"] += 1
+            lifecycle(self)
             return base.__setitem__(self, key, value)
 
         def __delitem__(self, key):
             counts["writes"] += 1
+            lifecycle(self)
             return base.__delitem__(self, key)
 
     Counting.__name__ = "Counting" + base.__name__
@@ -283,7 +296,11 @@ def measure_counts(tmp_dir, requests=1000):
             loop = request_loop(bench.stacks[name], env)
             for _ in range(requests):
                 loop()
-            counts[backend, name, case] = {"reads": counter["reads"], "writes": counter["writes"]}
+            counts[backend, name, case] = {"reads": counter["reads"], "writes": counter["writes"],
+                                           "lifecycle": counter["lifecycle"]}
+        counter.clear()
+        sign_in(bench.stacks["ours"])
+        counts[backend, "ours", "sign-in"] = dict(counter)
     return counts
 
 
@@ -540,6 +557,13 @@ def targets(times, counts, wrk, memory):
               "%s, no cookie: middleware / Beaker alone = %.3f (target <= %.2f); store "
               "reads %d, writes %d (target 0)" % (backend, value, NO_COOKIE_RATIO,
                                                    access["reads"], access["writes"]))
+    for backend in BACKENDS:
+        ordinary = [counts[backend, "ours", case]["lifecycle"] for case in CASES]
+        at_sign_in = counts[backend, "ours", "sign-in"].get("lifecycle", 0)
+        check(sum(ordinary) == 0 and at_sign_in > 0,
+              "%s: session index and ended-note accesses over 1000 read-only requests: "
+              "signed-in %d, no cookie %d (target 0); at one sign-in %d (the index is "
+              "written there)" % ((backend,) + tuple(ordinary) + (at_sign_in,)))
     for backend in BACKENDS:
         ours = counts[backend, "ours", "signed-in"]["writes"]
         theirs = counts[backend, "beaker_timeout", "signed-in"]["writes"]

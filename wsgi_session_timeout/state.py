@@ -205,15 +205,17 @@ class SessionState(object):
 
     def _read_timeouts(self, real):
         s = self.settings
-        self.idle_timeout = expiry.own_timeout(real.get(IDLE_TIMEOUT), s.idle_timeout,
-                                               s.max_idle_timeout)
-        self.absolute_timeout = expiry.own_timeout(
-            real.get(ABSOLUTE_TIMEOUT), s.absolute_timeout, s.max_absolute_timeout)
+        idle, absolute = real.get(IDLE_TIMEOUT), real.get(ABSOLUTE_TIMEOUT)
+        # Most sessions have none of their own: no work beyond the two lookups.
+        self.idle_timeout = s.idle_timeout if idle is None else expiry.own_timeout(
+            idle, s.idle_timeout, s.max_idle_timeout)
+        self.absolute_timeout = s.absolute_timeout if absolute is None else \
+            expiry.own_timeout(absolute, s.absolute_timeout, s.max_absolute_timeout)
 
     def _touch_interval(self):
         interval = self.settings.touch_interval
         idle, default = self.idle_timeout, self.settings.idle_timeout
-        if idle is not None and (default is None or idle < default):
+        if idle is not None and idle != default and (default is None or idle < default):
             # A session's own shorter idle timeout: activity is kept as closely.
             interval = min(interval, max(idle // 10, 1))
         return interval

@@ -171,7 +171,11 @@ def persist(session, secure=False):
 # -- records and the notes beside them ------------------------------------------------------
 
 def _namespace(session, name):
-    """A namespace of the session's own store (same backend, same settings)."""
+    """A namespace of the session's own store (same backend, same settings, the same
+    expiry where the store keeps one)."""
+    with_ttl = getattr(session, "_with_ttl", None)
+    if with_ttl is not None:
+        with_ttl()
     return session.namespace_class(name, data_dir=session.data_dir, digest_filenames=False,
                                    **session.namespace_args)
 

@@ -1,17 +1,20 @@
 """The application the backend tests run, in process and under gunicorn: plain WSGI,
 Beaker's session from the environ, ``login``/``logout`` from the middleware.
 
-Routes: ``POST /login`` (signs ``alice`` in), ``POST /logout``, ``/pre`` (stores
-something before sign-in, so the session has an id), ``/put?VALUE`` (stores
-``cart``), ``/page`` (a public page that reads the session) and ``/api/me`` (JSON:
-user, cart; the tests guard ``/api``). Every answer names the worker process in
-``X-Worker``.
+Routes: ``POST /login`` (signs ``alice`` in; ``?remember`` with a 30-day absolute
+timeout), ``POST /logout``, ``/pre`` (stores something before sign-in, so the session
+has an id), ``/put?VALUE`` (stores ``cart``), ``/page`` (a public page that reads the
+session), ``/api/me`` (JSON: user, cart; the tests guard ``/api``), ``/api/sessions``
+(JSON: the user's sessions) and ``POST /api/end-others`` ("sign out other devices").
+Every answer names the worker process in ``X-Worker``.
 """
 
 import json
 import os
 
-from wsgi_session_timeout import login, logout
+from wsgi_session_timeout import end_sessions, login, logout, sessions
+
+REMEMBER = 30 * 24 * 3600
 
 
 def app(environ, start_response):
@@ -20,7 +23,8 @@ def app(environ, start_response):
     session = environ["beaker.session"]
     content_type = "text/plain; charset=utf-8"
     if path == "/login" and method == "POST":
-        login(environ, "alice")
+        remember = environ.get("QUERY_STRING") == "remember"
+        login(environ, "alice", absolute_timeout=REMEMBER if remember else None)
         body = "signed in"
     elif path == "/logout" and method == "POST":
         logout(environ)
@@ -33,6 +37,12 @@ def app(environ, start_response):
         session["cart"] = environ.get("QUERY_STRING", "")
         session.save()
         body = "put"
+    elif path == "/api/sessions":
+        content_type = "application/json"
+        body = json.dumps([dict(s._asdict()) for s in sessions(environ)])
+    elif path == "/api/end-others" and method == "POST":
+        content_type = "application/json"
+        body = json.dumps({"ended": end_sessions(environ, keep_current=True)})
     elif path == "/api/me":
         content_type = "application/json"
         body = json.dumps({"user": session.get("user"), "cart": session.get("cart")})

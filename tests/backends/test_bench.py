@@ -25,9 +25,10 @@ def test_the_benchmark_runs_and_prints_its_table():
                  "Beaker+middleware", "Memory: 2000 requests", "Targets:"):
         assert line in output, "%r missing from:\n%s" % (line, output)
     verdicts = [line for line in output.splitlines() if line[:6] in ("PASS  ", "MISS  ")]
-    assert len(verdicts) == 8, output
+    assert len(verdicts) == 10, output
     for target in ("memory, signed-in", "file, signed-in", "memory, no cookie",
                    "file, no cookie", "store writes over 1000", "Redis, gunicorn 2 workers",
+                   "session index and ended-note accesses over 1000 read-only requests",
                    "memory over 2000 requests"):
         assert any(target in line for line in verdicts), "no verdict for %r:\n%s" % (
             target, output)

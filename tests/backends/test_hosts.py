@@ -184,3 +184,28 @@ def test_sign_out_on_one_host_is_final_on_the_other(hosts):
     assert replayed.status == 401 and replayed.expires_in is None, replayed
     page = browser.request(a, "/page", cookie=copied)
     assert page.body.endswith(b"user=None"), page
+
+
+def test_a_revocation_on_one_host_is_seen_by_every_worker_of_both(hosts):
+    a, b, clock, redis = hosts
+    phone, laptop = Browser(), Browser()
+    sign_in(phone, a)
+    sign_in(laptop, b)
+    copied = phone.cookie_header()
+    # (The other tests of this module sign alice in too: hers are ended as well.)
+    listed = laptop.request(a, "/api/sessions", headers=XHR).json
+    assert len(listed) >= 2 and sum(s["current"] for s in listed) == 1, listed
+    ended = laptop.request(b, "/api/end-others", "POST", headers=XHR)
+    assert ended.status == 200 and ended.json == {"ended": len(listed) - 1}, ended
+    assert len(laptop.request(a, "/api/sessions", headers=XHR).json) == 1
+    # Both hosts, several workers each, say why the phone's session ended.
+    held = HeldRequest(a, "/api/me", copied)
+    on_b = me(phone, b, cookie=copied)
+    on_a = held.finish()
+    for reply in (on_a, on_b):
+        assert_expired(reply, "revoked")
+    assert_expired(me(phone, a), "revoked")
+    reply = me(phone, a)  # told once: then the browser has forgotten the session
+    assert reply.status == 401 and reply.json["error"] == "login_required", reply
+    for host in (a, b):
+        assert me(laptop, host).json["user"] == "alice"
