@@ -1,9 +1,10 @@
 """The application the browser tests drive, and the real WSGI server it runs in.
 
-A small WebOb app behind the real middleware (real Beaker, memory backend), mounted four
+A small WebOb app behind the real middleware (real Beaker, memory backend), mounted five
 times: with different ``xhr_status`` (the default ``401``, ``419``, and ``200`` with the
-``{"success": false}`` envelope), and under ``/portal`` with its endpoints moved
-(``endpoint_prefix = /auth/session-api``). Pages come from ``pages/*.html``; the AJAX
+``{"success": false}`` envelope), under ``/portal`` with its endpoints moved
+(``endpoint_prefix = /auth/session-api``), and under ``/single`` with one session per
+user (``max_sessions = 1``). Pages come from ``pages/*.html``; the AJAX
 libraries are served from ``node_modules`` (``scripts/setup-browser`` installs them), never
 a CDN.
 
@@ -15,6 +16,7 @@ Routes, under each mount:
 - ``/app/submitted``: a form's target, protected; shows what it received.
 - ``/api/echo``: JSON ``{user, method, msg, lib}``, protected.
 - ``/api/fragment``: an HTML fragment for htmx, protected.
+- ``/api/end-others`` (POST): "sign out other devices", protected.
 - ``/static/<package>/<file>``: from ``node_modules``, public.
 """
 
@@ -32,7 +34,7 @@ except ImportError:  # pragma: no cover (Python 2 never collects these tests)
 
 from webob import Request, Response
 
-from wsgi_session_timeout import SessionTimeoutMiddleware, login, logout
+from wsgi_session_timeout import SessionTimeoutMiddleware, end_sessions, login, logout
 from wsgi_session_timeout.protocol import CLIENT, DEFAULT_ENDPOINT_PREFIX
 from wsgi_session_timeout.testing import ManualClock
 
@@ -43,10 +45,13 @@ NODE_MODULES = os.path.join(HERE, "node_modules")
 IDLE_TIMEOUT = 600
 
 #: (mount, xhr_status): the same app under four middlewares.
-MOUNTS = (("", 401), ("/s419", 419), ("/envelope", 200), ("/portal", 401))
+MOUNTS = (("", 401), ("/s419", 419), ("/envelope", 200), ("/portal", 401), ("/single", 401))
 
 #: The mounts whose endpoints are not under the default prefix.
 PREFIXES = {"/portal": "/auth/session-api"}
+
+#: Options of the mounts that have more than the others.
+OPTIONS = {"/single": {"max_sessions": 1}}
 
 
 def endpoint_prefix(mount):
@@ -176,6 +181,16 @@ def echo(req):
     return response
 
 
+def end_others(req):
+    if req.method != "POST":
+        return _html("<h1>Method not allowed</h1>", 405)
+    response = Response(content_type="application/json", charset=None)
+    response.cache_control = "no-store"
+    response.body = json.dumps({"ended": end_sessions(req.environ, keep_current=True)}
+                               ).encode("utf-8")
+    return response
+
+
 def fragment(req):
     response = Response(content_type="text/html", charset="utf-8")
     response.cache_control = "no-store"
@@ -203,6 +218,7 @@ ROUTES = {
     "/app/submitted": submitted,
     "/api/echo": echo,
     "/api/fragment": fragment,
+    "/api/end-others": end_others,
 }
 
 
@@ -233,7 +249,7 @@ def make_wsgi(clock, errors):
         mounts.append((prefix, SessionTimeoutMiddleware(
             application, config, idle_timeout=IDLE_TIMEOUT, xhr_status=status,
             protected_paths=["/app", "/api"], endpoint_prefix=endpoint_prefix(prefix),
-            clock=clock)))
+            clock=clock, **OPTIONS.get(prefix, {}))))
 
     def dispatch(environ, start_response):
         path = environ.get("PATH_INFO", "")
