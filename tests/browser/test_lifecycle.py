@@ -28,9 +28,9 @@ def ended_notice(page):
 
 def test_signed_out_from_another_device(browser, laptop):
     phone = browser.new_page()
-    browser.sign_in(phone)
+    browser.sign_in(phone, name="dana")  # a user no other test signs in
     other = laptop.new_page()
-    laptop.sign_in(other)
+    laptop.sign_in(other, name="dana")
     ended = laptop.context.request.post(laptop.url("/api/end-others"))
     try:
         assert ended.status == 200 and ended.json() == {"ended": 1}
@@ -50,9 +50,9 @@ def test_signed_out_from_another_device(browser, laptop):
 
 def test_signed_out_because_of_a_sign_in_elsewhere(browser, laptop):
     phone = browser.new_page()
-    browser.sign_in(phone, mount=SINGLE, then="/app/ajax")
+    browser.sign_in(phone, name="erin", mount=SINGLE, then="/app/ajax")
     other = laptop.new_page()
-    laptop.sign_in(other, mount=SINGLE)  # max_sessions = 1: the phone's session ends
+    laptop.sign_in(other, name="erin", mount=SINGLE)  # max_sessions = 1: the phone's session ends
     # A script request of the phone is answered "replaced": in the default redirect
     # mode the page says why first, instead of going to the login page unexplained.
     phone.click("#fetch")

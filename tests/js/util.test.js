@@ -152,6 +152,13 @@ describe("why a session ended: endedText and expiredText", () => {
     ["idle", [N.IDLE], "timed out"],
     ["unknown", ["expired"], "timed out"],
   ]);
+  cases("endedOnPurpose", (reason) => js.endedOnPurpose(reason), [
+    ["revoked", [N.REVOKED], true],
+    ["replaced", [N.REPLACED], true],
+    ["idle", [N.IDLE], false],
+    ["absolute", [N.ABSOLUTE], false],
+    ["none", [undefined], false],
+  ]);
   test("the reasons come from NAMES (protocol.for_client)", () => {
     assert.equal(N.REVOKED, "revoked");
     assert.equal(N.REPLACED, "replaced");

@@ -61,7 +61,8 @@
         var reason = newestReason(round.waiters);
         learn({ seq: seq, mark: sent, authenticated: doc.authenticated,
                 expiresIn: doc.expires_in, loginUrl: doc.login_url,
-                reason: reason || doc.reason || "expired", remote: !!reason });
+                reason: reason || (endedOnPurpose(doc.reason) ? doc.reason : "expired"),
+                remote: !!reason });
         if (doc.authenticated) {
           again = lateNews(round.waiters);
         }

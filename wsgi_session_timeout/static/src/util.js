@@ -130,8 +130,14 @@
     };
   }
 
-  // The sentence that says why a session was ended before its time (from another device,
-  // by an administrator, or by a newer sign-in), or null for any other reason.
+  // True for a session ended before its time: from another device, by an administrator
+  // (revoked), or by a newer sign-in of the same user (replaced).
+  function endedOnPurpose(reason) {
+    return reason === NAMES.REVOKED || reason === NAMES.REPLACED;
+  }
+
+  // The sentence that says why a session was ended on purpose, or null for any other
+  // reason.
   function endedText(reason, texts) {
     if (reason === NAMES.REPLACED) {
       return texts.replacedBody;
