@@ -9,6 +9,7 @@ kind becomes :class:`StoreUnavailable`: an outage, never a sign-out.
 import errno
 import hashlib
 import re
+import time
 import uuid
 
 from beaker.container import FileNamespaceManager
@@ -321,7 +322,7 @@ def change_index(session, user, change):
     """Read ``user``'s index, let ``change(entries)`` change the dict in place, and
     write it back if it changed (the key is removed when nothing is left). Returns what
     ``change`` returns. Runs under the store's own lock where it has one that holds
-    across processes and hosts (file and dbm: ``flock``; Redis: its ``SET NX`` lock);
+    across processes and hosts (file: ``flock``; Redis: its ``SET NX`` lock);
     memcached and databases have none, so there the last writer wins, as for sessions
     themselves."""
     return call(_change_index, session, user, change)
@@ -362,12 +363,39 @@ class _NoLock(object):
         pass
 
 
+class _BoundedLock(object):
+    """A store's lock, waited for a moment at most: a lock left behind by a process that
+    died holding it (Redis keeps it for fifteen minutes) must not stop sign-ins. Past
+    the wait the index is changed without it (the last writer wins, as on stores
+    without a lock)."""
+
+    TRIES = 25
+    PAUSE = 0.02
+
+    def __init__(self, lock):
+        self.lock = lock
+        self.held = False
+
+    def acquire(self):
+        for attempt in range(self.TRIES):
+            if self.lock.acquire(wait=False):
+                self.held = True
+                return True
+            time.sleep(self.PAUSE)
+        return False
+
+    def release(self):
+        if self.held:
+            self.held = False
+            self.lock.release()
+
+
 def _index_lock(namespace):
     """A lock across hosts for the index, where the store offers one that needs no
-    local directory: Redis (Beaker's ``SET NX`` lock). File and dbm namespaces lock in
+    local directory: Redis (Beaker's ``SET NX`` lock). File namespaces lock in
     ``acquire_write_lock`` already."""
     if type(namespace).__name__ == "RedisNamespaceManager":
-        return namespace.get_creation_lock("sessions")
+        return _BoundedLock(namespace.get_creation_lock("sessions"))
     return _NoLock()
 
 

@@ -160,3 +160,22 @@ def test_on_redis_the_index_expires_with_the_sessions(request, redis_server, clo
     assert abs(client.ttl("beaker_cache:%s:session" % sid) - client.ttl(index)) <= 1
     a.post("/logout")
     assert not client.exists(index)  # the last session gone: nothing left behind
+
+
+def test_on_redis_a_lock_left_behind_never_stops_a_sign_in(request, redis_server, clock):
+    """A process that died holding the index's lock (Redis keeps it for fifteen minutes)
+    delays a sign-in of that user by a moment at most."""
+    url, client = support.redis_db(request, redis_server, 3)
+    request.addfinalizer(support.close_beaker_clients)
+    config = {"beaker.session.type": "ext:redis", "beaker.session.url": url,
+              "beaker.session.secret": support.SECRET}
+    middleware = SessionTimeoutMiddleware(
+        backend_app.app, config, clock=clock, idle_timeout=IDLE, absolute_timeout=ABSOLUTE,
+        protected_paths=["/api"])
+    lock = "beaker_lock:beaker_cache:%s:sessions" % store_module.index_name("alice")
+    client.set(lock, b"another-host-that-died", ex=900)
+    a = browser(middleware, "A")
+    sign_in(a)
+    assert json.loads(me(a).text)["user"] == "alice"
+    assert [s.user_agent for s in middleware.sessions("alice")] == ["A"]
+    assert client.get(lock) == b"another-host-that-died"  # not ours to release
