@@ -1,6 +1,7 @@
-"""A session's life under the application's control, on real Beaker (memory and file):
-timeouts of its own, lifecycle events, the per-user index of sessions, ending them
-("sign out other devices", after a password change) and a cap on how many a user has.
+"""A session's life under the application's control, on real Beaker with the memory and
+file stores and a real redis-server (on Python 2.7 and 3 alike): timeouts of its own,
+lifecycle events, the per-user index of sessions, ending them ("sign out other devices",
+after a password change) and a cap on how many a user has.
 """
 
 import json
@@ -19,6 +20,7 @@ from wsgi_session_timeout import events, registry, store
 from wsgi_session_timeout.testing import assert_session_expired
 
 from .conftest import NAV, XHR
+from .redis_server import RedisServer
 
 IDLE = 1800
 ABSOLUTE = 8 * 3600
@@ -92,6 +94,31 @@ class Recorder(object):
 @pytest.fixture
 def recorder():
     return Recorder()
+
+
+@pytest.fixture(scope="module")
+def redis_server():
+    server = RedisServer()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=["memory", "file", "redis"])
+def backend(request):
+    """Beaker settings for a real store, empty at the start of the test."""
+    config = {"beaker.session.secret": "s3cret"}
+    if request.param == "redis":
+        server = request.getfixturevalue("redis_server")
+        server.flush()
+        config.update({"beaker.session.type": "ext:redis",
+                       "beaker.session.url": server.url})
+    else:
+        config["beaker.session.type"] = request.param
+    if request.param == "file":
+        tmp = tempfile.mkdtemp(prefix="wst-sessions-")
+        request.addfinalizer(lambda: shutil.rmtree(tmp, ignore_errors=True))
+        config["beaker.session.data_dir"] = tmp
+    return config
 
 
 @pytest.fixture(autouse=True)

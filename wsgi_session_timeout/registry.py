@@ -11,7 +11,9 @@ signs anyone in (at worst a session is not listed). Entries whose session is gon
 dropped when they are found (a record that is missing, ended, of another user or of
 another sign-in) and when their absolute deadline (``until``) has passed; on Redis the
 whole index expires with the store's own expiry, renewed at each sign-in. One user's
-index never holds more than :data:`LIMIT` sessions: beyond that, the oldest is ended.
+index never holds more than :data:`LIMIT` sessions: beyond that, the oldest is ended
+(without reading any record: sessions past the limit are rare, and each sign-in there
+stays cheap).
 """
 
 from collections import namedtuple
@@ -73,25 +75,34 @@ def _record_of(handle, settings, user, session_id, value, now):
     return data
 
 
+def _age(value):
+    """Sort key of an entry, oldest first: sign-in time, then the order of sign-ins
+    within one second."""
+    return (value.get("login_at") or 0, value.get("n") or 0)
+
+
 def signed_in(handle, settings, user, session_id, value, now):
     """Add ``session_id`` (signed in now, :func:`entry` ``value``) to ``user``'s index.
-    Beyond ``max_sessions`` (or :data:`LIMIT`) sessions, the oldest others are taken
-    out of the index and returned, to be ended as ``replaced``."""
-    limit = min(settings.max_sessions or LIMIT, LIMIT)
+    Beyond ``max_sessions`` live sessions (or :data:`LIMIT` entries), the oldest others
+    are taken out of the index and returned, to be ended as ``replaced``."""
+    max_sessions = settings.max_sessions
+    limit = min(max_sessions or LIMIT, LIMIT)
 
     def change(entries):
         for other in [sid for sid, v in entries.items()
                       if not isinstance(v, dict) or _past(v.get("until"), now)]:
             del entries[other]
+        value["n"] = 1 + max([v.get("n") or 0 for v in entries.values()] or [0])
         entries[session_id] = value
+        if max_sessions is not None and len(entries) > max_sessions:
+            # Only live sessions count: a few records read, at sign-ins over the cap.
+            for other in [sid for sid in entries if sid != session_id]:
+                if _record_of(handle, settings, user, other, entries[other], now) is None:
+                    del entries[other]
         if len(entries) <= limit:
             return []
-        for other in [sid for sid in entries if sid != session_id]:
-            if _record_of(handle, settings, user, other, entries[other], now) is None:
-                del entries[other]
-        others = sorted((v.get("login_at") or 0, sid) for sid, v in entries.items()
-                        if sid != session_id)
-        replaced = [sid for _, sid in others[:max(len(entries) - limit, 0)]]
+        others = sorted((_age(v), sid) for sid, v in entries.items() if sid != session_id)
+        replaced = [sid for _, sid in others[:len(entries) - limit]]
         for sid in replaced:
             del entries[sid]
         return replaced
@@ -125,7 +136,7 @@ def live(handle, settings, user, now):
             found.append((sid, value, data))
     if dead:
         signed_out(handle, user, dead)
-    found.sort(key=lambda item: (item[1].get("login_at") or 0, item[0]))
+    found.sort(key=lambda item: (_age(item[1]), item[0]))
     return found
 
 
