@@ -247,6 +247,30 @@ def test_timeouts_from_an_ini_file(clock, backend):
     assert browser(mw).post("/login?user=admin").headers["Session-Expires-In"] == "600"
 
 
+AUDIT = []
+
+
+def audit(event):
+    """An ``on_event`` hook an ini file names."""
+    AUDIT.append(event)
+
+
+def test_a_paste_filter_section_sets_the_lifecycle_options(clock, backend):
+    from wsgi_session_timeout.paste import filter_app_factory
+    del AUDIT[:]
+    mw = filter_app_factory(app, {}, on_event="tests.test_lifecycle:audit",
+                            timeouts="tests.test_lifecycle:timeouts_for",
+                            max_idle_timeout="3600", max_sessions="1",
+                            protected_paths="/api", clock=clock,
+                            **dict((k, v) for k, v in backend.items()))
+    first, second = browser(mw, "first"), browser(mw, "second")
+    assert first.post("/login?user=admin&idle=2400").headers["Session-Expires-In"] == "2400"
+    second.post("/login?user=admin")
+    assert me(first, 401).json["reason"] == "replaced"
+    assert [(e.kind, e.reason) for e in AUDIT] == [
+        ("sign_in", None), ("sign_in", None), ("revoked", "replaced")]
+
+
 def test_an_app_that_signs_in_by_itself_gets_the_hooks_timeouts(middleware):
     b = browser(middleware(timeouts=timeouts_for))
     assert b.post("/legacy-login?user=admin").headers["Session-Expires-In"] == "600"

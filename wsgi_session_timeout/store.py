@@ -173,7 +173,10 @@ def persist(session, secure=False):
 
 def _namespace(session, name):
     """A namespace of the session's own store (same backend, same settings, the same
-    expiry where the store keeps one)."""
+    expiry where the store keeps one), behind the same breaker as the session."""
+    gate = getattr(session, "_gate", None)
+    if gate is not None:
+        gate()
     with_ttl = getattr(session, "_with_ttl", None)
     if with_ttl is not None:
         with_ttl()
@@ -218,8 +221,17 @@ def _mark_ended(session, session_id, now, reason):
         namespace.release_write_lock()
 
 
+def _absent(namespace):
+    """True when a file namespace has no file: reading it would only leave a lock file
+    behind (a write, for a request that must not write)."""
+    return isinstance(namespace, FileNamespaceManager) and not namespace.file_exists(
+        namespace.file)
+
+
 def _ended_reason(session, session_id):
     namespace = _namespace(session, "%s.ended" % session_id)
+    if _absent(namespace):
+        return None
     namespace.acquire_read_lock()
     try:
         try:
@@ -262,6 +274,8 @@ def peek(session, session_id):
 
 def _peek(session, session_id):
     namespace = _namespace(session, session_id)
+    if _absent(namespace):
+        return None
     namespace.acquire_read_lock()
     try:
         try:
@@ -307,6 +321,8 @@ def read_index(session, user):
 
 def _read_index(session, user):
     namespace = _namespace(session, index_name(user))
+    if _absent(namespace):
+        return {}
     namespace.acquire_read_lock()
     try:
         try:
