@@ -108,9 +108,7 @@ class SessionTimeoutMiddleware(object):
         inner = find_wrapped(app, SessionMiddleware)
         if inner:
             raise ValueError(INNER_BEAKER % ("found at start-up: %r" % inner[0],))
-        self.breaker = breaker.Breaker(
-            s.store_probe_interval,
-            breaker.monotonic if s.clock is settings_module.DEFAULT_CLOCK else s.clock)
+        self.breaker = breaker.Breaker(s.store_probe_interval, self._probe_clock)
         if self.beaker is not None:
             if self.beaker["session_class"] is store.OwnSession:
                 # Requests without a session cookie that write one fail fast too.
@@ -156,6 +154,12 @@ class SessionTimeoutMiddleware(object):
         if action == policy.SIGN_IN:
             return exchange.sign_in()
         return exchange.run()
+
+    def _probe_clock(self):
+        """The breaker's clock: the middleware's own when one was given (a test moves
+        it, also through ``testing.freeze_clock``), else a monotonic one."""
+        clock = self.settings.clock
+        return breaker.monotonic() if clock is settings_module.DEFAULT_CLOCK else clock()
 
     def _start(self, state, activity, writes=True):
         """``state.start`` behind the breaker: while the store is failing, a request that
