@@ -11,6 +11,7 @@ import re
 import time
 
 from beaker.middleware import SessionMiddleware
+from beaker.middleware import beaker_session as beaker_proxy
 from beaker.session import SessionObject
 
 from . import classify, endpoints, responses, session, settings as settings_module
@@ -86,19 +87,25 @@ class SessionTimeoutMiddleware(object):
         }, idle_timeout=900, protected_paths=["/account", "/api"])
     """
 
-    def __init__(self, app, config=None, **options):
+    def __init__(self, app, config=None, environ_key=settings_module.DEFAULT_ENVIRON_KEY,
+                 **options):
         self.app = app
-        self.settings = settings_module.parse(config, **options)
+        self.environ_key = environ_key
+        self.settings = settings_module.parse(config, environ_key=environ_key, **options)
         self.beaker = self.settings.beaker
+        #: Beaker's session options, as Beaker's ``SessionMiddleware.options`` has them;
+        #: ``None`` when Beaker runs outside the middleware.
+        self.options = None
         if self.beaker is not None:
+            self.options = self.beaker.options
             own_class = (session.OwnCookieSession if self.beaker.get("type") == "cookie"
                          else session.OwnSession)
-            self.beaker = dict(self.beaker, session_class=own_class)
+            self.beaker = self.beaker.copy_with(session_class=own_class)
             if (own_class is session.OwnSession and "store_ttl" not in self.beaker and
-                    "timeout" not in self.beaker and
+                    self.beaker.get("timeout") is None and
                     str(self.beaker.get("type")).startswith("ext:redis")):
-                log.warning("Redis keeps session records forever without absolute_timeout "
-                            "(or beaker.session.timeout): set one so it can drop them")
+                log.warning("Redis keeps session records forever without absolute_timeout: "
+                            "set one so it can drop them")
         inner = find_wrapped(app, SessionMiddleware)
         if inner:
             raise ValueError(INNER_BEAKER % ("found at start-up: %r" % inner[0],))
@@ -279,8 +286,18 @@ def _open_beaker(environ, options):
     """Do what Beaker's SessionMiddleware does on the way in; saving is done from
     ``start_response`` by :func:`session.persist`."""
     beaker_session = SessionObject(environ, **options)
+    registry = environ.get("paste.registry")
+    if registry is not None and registry.reglist and beaker_proxy is not None:
+        registry.register(beaker_proxy, beaker_session)
     environ["beaker.session"] = beaker_session
-    environ["beaker.get_session"] = lambda: beaker_session._session()
+    environ_key = getattr(options, "environ_key", "beaker.session")
+    if environ_key != "beaker.session":
+        environ[environ_key] = beaker_session
+    get_session = getattr(options, "get_session", None)
+    environ["beaker.get_session"] = get_session or (lambda: beaker_session._session())
+    varname = options.get("webtest_varname")
+    if varname and "paste.testing_variables" in environ:
+        environ["paste.testing_variables"][varname] = beaker_session
     return beaker_session
 
 
