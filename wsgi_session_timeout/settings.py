@@ -373,6 +373,11 @@ def _beaker_options(given, options, environ_key):
             "cookie); remove the option (got %r)" % (keys["session_class"], params["session_class"]))
     for name in sorted(params):
         key, value = keys.get(name, name), params[name]
+        if key == name and name in keys and not isinstance(value, string_types):
+            # A bare keyword argument: Beaker applies it as given (a serializer object,
+            # a timedelta); only a string from an ini is converted, so timeout="1800"
+            # works where Beaker's Session would fail on the first request.
+            continue
         if name in BEAKER_COERCED:
             try:
                 params[name] = coerce_session_params({name: value})[name]
@@ -397,10 +402,12 @@ def _beaker_options(given, options, environ_key):
     timeout = params["timeout"]
     if timeout is not None and "idle_timeout" not in options:
         # Beaker's timeout is the idle timeout the application already has. The middleware
-        # keeps that clock itself, so Beaker's (which writes the session on every
-        # request) is off.
+        # keeps that clock itself, so Beaker's, which writes a server-side session on
+        # every request, is off. A cookie session is sent on every request anyway: there
+        # Beaker's stays, and still clears a visitor's data after the timeout.
         options["idle_timeout"] = as_seconds(keys["timeout"], timeout)
-        params["timeout"] = timeout = None
+        if params.get("type") != "cookie":
+            params["timeout"] = timeout = None
     if timeout is None:
         if "save_accessed_time" not in keys:
             params["save_accessed_time"] = False
