@@ -309,3 +309,40 @@ def test_cookie_expires_as_beaker_reads_it():
         config = {"beaker.session.cookie_expires": value, "beaker.session.secret": SECRET}
         assert SessionTimeoutMiddleware(_no_app, config).options["cookie_expires"] == expected
         assert SessionMiddleware(_no_app, config).options["cookie_expires"] == expected
+
+
+def test_paste_filter_section_takes_bare_beaker_keys_as_beakers_filter_does():
+    from beaker.middleware import session_filter_app_factory
+    from wsgi_session_timeout.paste import filter_app_factory
+    local = {"type": "memory", "secret": SECRET, "key": "sid", "idle_timeout": "900"}
+    ours = filter_app_factory(apps.app, {}, **local)
+    theirs = session_filter_app_factory(_no_app, {}, **dict(local, idle_timeout=None))
+    assert (ours.options["type"], ours.options["key"]) == (theirs.options["type"], "sid")
+    assert ours.settings.idle_timeout == 900
+    app = webtest.TestApp(ours, lint=True)
+    app.post("/login")
+    assert "sid" in app.cookies
+
+
+class _Registry(object):
+    def __init__(self):
+        self.reglist = [{}]
+        self.registered = []
+
+    def register(self, proxy, obj):
+        self.registered.append((proxy, obj))
+
+
+def test_paste_registry_gets_the_session_as_beaker_gives_it():
+    from beaker.middleware import beaker_session
+    registry = _Registry()
+    seen = []
+
+    def app(environ, start_response):
+        seen.append(environ["beaker.session"])
+        return apps.app(environ, start_response)
+
+    middleware = SessionTimeoutMiddleware(app, {"beaker.session.secret": SECRET})
+    webtest.TestApp(middleware, extra_environ={"paste.registry": registry}).get("/get")
+    expected = [(beaker_session, seen[0])] if beaker_session is not None else []
+    assert registry.registered == expected
