@@ -53,8 +53,9 @@ def _intended(options, args, kwargs):
             del options[key]  # Beaker also keeps prefixed keyword arguments as given
     options.setdefault("httponly", True)
     options.setdefault("samesite", "Lax")
-    options["timeout"] = None  # it is the idle timeout now, kept by the middleware
-    if not any(key.endswith("save_accessed_time") for key in given):
+    if options.get("type") != "cookie":
+        options["timeout"] = None  # the idle timeout now, kept by the middleware
+    if options["timeout"] is None and not any(key.endswith("save_accessed_time") for key in given):
         options["save_accessed_time"] = False  # no write on every request
     return options
 
@@ -75,6 +76,10 @@ CONFIGS = [
                    "beaker.session.encrypt_nonce_bits": "64"},), {}, id="numbers"),
     pytest.param(({"beaker.session.type": "cookie", "beaker.session.validate_key": True},), {},
                  id="validate-key-bool-coerced"),
+    pytest.param(({"session.type": "cookie", "session.validate_key": "k", "session.timeout": "60"},),
+                 {}, id="cookie-keeps-beakers-timeout"),
+    pytest.param(({"beaker.session.secret": SECRET, "beaker.session.timeout": "600",
+                   "beaker.session.save_accessed_time": "true"},), {}, id="timeout-kept-accessed-time"),
     pytest.param(({"beaker.session.secret": SECRET, "debug": "true", "sqlalchemy.url": "x"},), {},
                  id="app-keys-ignored"),
     pytest.param(({"beaker.session.secret": SECRET, "beaker.session.url": "redis://127.0.0.1/0",
