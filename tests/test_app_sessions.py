@@ -160,7 +160,8 @@ def test_app_redirect_elsewhere_is_left_alone(unguarded):
 
 def test_own_cookie_sessions_never_answer_503(cookie_config, clock):
     app = webtest.TestApp(SessionTimeoutMiddleware(legacy_app, cookie_config, clock=clock,
-                                                   idle_timeout=IDLE), lint=True)
+                                                   idle_timeout=IDLE, protected_paths=["/api"]),
+                          lint=True)
     app.post("/login")
     for _ in range(3):
         clock.advance(60)
@@ -171,8 +172,8 @@ def test_own_cookie_sessions_never_answer_503(cookie_config, clock):
 
 
 def test_cookie_sessions_from_an_outer_beaker_never_answer_503(cookie_config, clock):
-    stack = SessionMiddleware(SessionTimeoutMiddleware(legacy_app, clock=clock,
-                                                       idle_timeout=IDLE), cookie_config)
+    stack = SessionMiddleware(SessionTimeoutMiddleware(
+        legacy_app, clock=clock, idle_timeout=IDLE, protected_paths=["/api"]), cookie_config)
     app = webtest.TestApp(stack, lint=True)
     app.post("/login")
     for _ in range(3):

@@ -1,7 +1,7 @@
 import sys
 
-# The example applications below are Python 2 programs (print statements, class advice):
-# they run in the Python 2.7 stage of scripts/test, and are not collected elsewhere.
+# repoze.who-use_beaker is a Python 2 program (zope.interface class advice): it runs in
+# the Python 2.7 stage of scripts/test, and is not collected elsewhere.
 collect_ignore = []
 if sys.version_info[0] > 2:
-    collect_ignore.extend(["cork", "repoze_who"])
+    collect_ignore.append("repoze_who")
