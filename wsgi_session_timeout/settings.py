@@ -370,7 +370,8 @@ def _beaker_options(given, options, environ_key):
     if "session_class" in params:
         raise ValueError(
             "%s: the middleware runs its own Session class (Beaker's, blind to its activity "
-            "cookie); remove the option (got %r)" % (keys["session_class"], params["session_class"]))
+            "cookie); remove the option (got %r)"
+            % (keys["session_class"], params["session_class"]))
     for name in sorted(params):
         key, value = keys.get(name, name), params[name]
         if key == name and name in keys and not isinstance(value, string_types):
@@ -427,7 +428,8 @@ def _beaker_options(given, options, environ_key):
 
 def _cross_check(settings, given):
     idle, absolute = settings.idle_timeout, settings.absolute_timeout
-    idle_name = "idle_timeout" if "idle_timeout" in given else "idle_timeout (beaker.session.timeout)"
+    idle_name = ("idle_timeout" if "idle_timeout" in given
+                 else "idle_timeout (beaker.session.timeout)")
     if idle is not None and absolute is not None and absolute < idle:
         raise ValueError(
             "absolute_timeout (%r) is shorter than %s (%r): the idle timeout "
