@@ -4,6 +4,9 @@ Options arrive as keyword arguments (Python values) or as ini strings (a PasteDe
 section, or ``session_timeout.*`` keys in a Pylons ``app_conf``). Both go through the same
 converter table, so ``"900"`` and ``900`` mean the same, and an unknown key or a bad value
 raises :class:`ValueError` naming the key and showing the value.
+
+Beaker's own settings are taken in every form Beaker's ``SessionMiddleware`` takes them
+(:func:`parse`) and converted by Beaker's own ``coerce_session_params``.
 """
 
 import re
