@@ -15,6 +15,11 @@ import uuid
 from beaker.container import FileNamespaceManager
 from beaker.session import CookieSession, Session, SessionObject
 
+try:
+    from beaker.middleware import beaker_session as beaker_proxy
+except ImportError:  # pragma: no cover (Beaker without paste.registry support)
+    beaker_proxy = None
+
 from ._compat import integer_types, text_type
 
 #: Keys the middleware keeps in the session, beside the app's own.
@@ -62,22 +67,21 @@ def call(function, *args):
 
 def open_session(environ, options):
     """Do what Beaker's ``SessionMiddleware`` does on the way in (saving is
-    :func:`persist`'s job, from ``start_response``)."""
+    :func:`persist`'s job, from ``start_response``). ``options`` are
+    :class:`~wsgi_session_timeout.settings.BeakerOptions`."""
     session = SessionObject(environ, **options)
+    registry = environ.get("paste.registry")
+    if registry is not None and registry.reglist and beaker_proxy is not None:
+        registry.register(beaker_proxy, session)
     environ["beaker.session"] = session
-    environ["beaker.get_session"] = lambda: new_session(options)
+    environ_key = options.environ_key
+    if environ_key != "beaker.session":
+        environ[environ_key] = session
+    environ["beaker.get_session"] = options.get_session
+    varname = options.get("webtest_varname")
+    if varname and "paste.testing_variables" in environ:
+        environ["paste.testing_variables"][varname] = session
     return session
-
-
-def new_session(options):
-    """What Beaker's ``environ['beaker.get_session']()`` returns: a new session that
-    sets no cookie, on the same store."""
-    options = dict((k, v) for k, v in options.items() if k not in _OWN_OPTIONS)
-    return Session({}, use_cookies=False, **options)
-
-
-#: Options the middleware adds for its own Session classes; Beaker's do not take them.
-_OWN_OPTIONS = frozenset(["session_class", "store_ttl", "hide_cookie", "breaker"])
 
 
 def params(session):
@@ -99,6 +103,15 @@ def load(session):
         return session  # a Session itself
     except Exception as exc:  # whatever the backend raises: an outage, not a sign-out
         raise StoreUnavailable(exc)
+
+
+def session_id(session):
+    """A loaded session's id, or ``None`` (a cookie session cleared by ``delete()`` has
+    none until it is saved)."""
+    try:
+        return session.id
+    except KeyError:
+        return None
 
 
 def is_cookie_session(session):
@@ -415,14 +428,19 @@ def _index_lock(namespace):
     return _NoLock()
 
 
+#: Options the middleware adds for its own Session classes; Beaker's do not take them.
+_OWN_OPTIONS = frozenset(["session_class", "store_ttl", "hide_cookie", "breaker"])
+
+
 def handle(options):
-    """A session object on the store ``options`` configure, for reaching records and
-    the index outside a request (nothing is loaded or saved)."""
+    """A session object on the store ``options`` configure (the middleware's Beaker
+    options), for reaching records and the index outside a request (nothing is loaded
+    or saved)."""
     options = dict(options)
     cls = options.pop("session_class", None) or Session
-    if cls is Session or not issubclass(cls, (OwnSession, OwnCookieSession)):
-        options = dict((k, v) for k, v in options.items() if k not in _OWN_OPTIONS)
     options.pop("breaker", None)  # an administrator's call is not a request
+    if not issubclass(cls, (OwnSession, OwnCookieSession)):
+        options = dict((k, v) for k, v in options.items() if k not in _OWN_OPTIONS)
     session = cls({}, use_cookies=False, **options)
     if isinstance(session, OwnSession):
         session._with_ttl()
