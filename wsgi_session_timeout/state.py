@@ -80,6 +80,11 @@ class SessionState(object):
         self.outage = False  # the store failed during this request
         self.read_only = False
         self.id_at_start = None
+        #: The user the session held when the request started, before an expired
+        #: session was cleared (``None``: not signed in, or no session to read).
+        self.user_at_start = None
+        #: The verdict :meth:`start` reached (``None`` until it ran).
+        self.started_with = None
         self._real = None
         self._marker_key = None
 
@@ -136,12 +141,16 @@ class SessionState(object):
         :data:`PASSIVE` (not recorded) or :data:`EXTEND` (recorded now). With
         ``writes=False`` nothing about the session changes, not even an expired one.
         """
+        self.started_with = verdict = self._start(activity, writes)
+        return verdict
+
+    def _start(self, activity, writes):
         self.read_only = not writes
         if not self.has_cookie:
             return self._lost(None, writes)
         real = self.real()
         self.id_at_start = real.id
-        user = real.get(self.settings.auth_key)
+        user = self.user_at_start = real.get(self.settings.auth_key)
         if user is None:
             return self._lost(real, writes)
         login_at, seen_at = self._clocks(real)
@@ -229,6 +238,19 @@ class SessionState(object):
     def _save(self):
         self.session.save()
 
+    def ended_user(self):
+        """The user who was signed in on the session this request came with, when that
+        session has ended (expired now, or ended before: signed out elsewhere, revoked),
+        else ``None``. Reads the store only when the session was already gone."""
+        if self.started_with is None or self.started_with.signed_in or \
+                self.verdict.signed_in or not self.has_cookie:
+            return None
+        if self.user_at_start is not None:
+            return self.user_at_start
+        if self.id_at_start is None or self.outage:
+            return None
+        return store.ended_user(self.real(), self.id_at_start)
+
     # -- called by the app ----------------------------------------------------------------
 
     def login(self, user):
@@ -273,7 +295,7 @@ class SessionState(object):
             self._save()
             return
         if not real.is_new:
-            store.end(real, real.id, self.now)
+            store.end(real, real.id, self.now, real.get(self.settings.auth_key))
         real.clear()
         store.new_id(real, _wall_clock())
         self.drop_cookie = True

@@ -170,14 +170,24 @@ def _namespace(session, name):
                                    **session.namespace_args)
 
 
-def end(session, session_id, now):
+def end(session, session_id, now, user=None):
     """End ``session_id`` for good: drop its record and leave a note beside it, so a
-    request still in flight cannot save it back to life. Nothing to do for a cookie
-    session (its data lives in the browser's cookie, which the caller replaces)."""
+    request still in flight cannot save it back to life. The note also says which
+    ``user`` was signed in, so a form posted into the ended session can be tied to them
+    (:func:`ended_user`). Nothing to do for a cookie session (its data lives in the
+    browser's cookie, which the caller replaces)."""
     if is_cookie_session(session):
         return
     call(_drop_record, session, session_id)
-    call(_mark_ended, session, session_id, now)
+    call(_mark_ended, session, session_id, now, user)
+
+
+def ended_user(session, session_id):
+    """The user the note of an ended ``session_id`` names, or ``None`` (no note, no
+    user in it, or a cookie session)."""
+    if is_cookie_session(session) or not session_id:
+        return None
+    return call(_ended_user, session, session_id)
 
 
 def was_ended(session):
@@ -188,13 +198,24 @@ def was_ended(session):
     return call(_was_ended, session)
 
 
-def _mark_ended(session, session_id, now):
+def _mark_ended(session, session_id, now, user):
     namespace = _namespace(session, "%s.ended" % session_id)
     namespace.acquire_write_lock()
     try:
         namespace["ended"] = now
+        if user is not None:
+            namespace["user"] = user
     finally:
         namespace.release_write_lock()
+
+
+def _ended_user(session, session_id):
+    namespace = _namespace(session, "%s.ended" % session_id)
+    namespace.acquire_read_lock()
+    try:
+        return namespace["user"] if "user" in namespace else None
+    finally:
+        namespace.release_read_lock()
 
 
 def _was_ended(session):
@@ -212,6 +233,60 @@ def _drop_record(session, session_id):
     try:
         if "session" in namespace:
             del namespace["session"]
+    finally:
+        namespace.release_write_lock()
+
+
+# -- held forms ---------------------------------------------------------------------------
+
+def keep_held(session, token, record, ttl):
+    """Keep ``record`` (a form posted into an ended session) under ``token`` in the
+    session's own store, for ``ttl`` seconds where the backend expires records itself
+    (Redis); the record carries its own expiry for the others. Returns ``False`` for a
+    cookie session, which has no store to keep it in."""
+    if is_cookie_session(session):
+        return False
+    call(_keep_held, session, token, record, ttl)
+    return True
+
+
+def take_held(session, token):
+    """The record kept under ``token``, removed from the store (one use only), or
+    ``None``."""
+    if is_cookie_session(session):
+        return None
+    return call(_take_held, session, token)
+
+
+def _held_namespace(session, token, ttl=None):
+    args = dict(session.namespace_args)
+    if ttl is not None:
+        args["timeout"] = ttl + 60  # the store may drop it a minute after it is useless
+    return session.namespace_class(HELD_NAMESPACE % token, data_dir=session.data_dir,
+                                   digest_filenames=False, **args)
+
+
+HELD_NAMESPACE = "wsgi_session_timeout.held.%s"
+
+
+def _keep_held(session, token, record, ttl):
+    namespace = _held_namespace(session, token, ttl)
+    namespace.acquire_write_lock()
+    try:
+        namespace["held"] = record
+    finally:
+        namespace.release_write_lock()
+
+
+def _take_held(session, token):
+    namespace = _held_namespace(session, token)
+    namespace.acquire_write_lock()
+    try:
+        if "held" not in namespace:
+            return None
+        record = namespace["held"]
+        del namespace["held"]
+        return record
     finally:
         namespace.release_write_lock()
 
