@@ -42,6 +42,9 @@ def form_app(environ, start_response):
     elif path == "/logout":
         logout(environ)
         response = Response(status=303, location="/login")
+    elif path.startswith("/raw/") and user is None:
+        environ["wsgi.input"].read(int(environ["CONTENT_LENGTH"]))  # read by hand
+        response = Response(status=302, location="/login?came_from=" + path)
     elif path.startswith("/own/") and user is None:
         response = Response(status=302, location="/login?came_from=" + path)
     elif path == "/needs-login" and user is None:
@@ -158,6 +161,16 @@ def test_the_apps_own_redirect_to_its_login_page_keeps_the_form(make, clock):
     sign_in(app)
     page = app.get("/own/save", headers=PAGE_LOAD, status=200)
     assert page.forms[0].action == "/own/save"
+
+
+def test_the_form_is_kept_when_the_app_read_the_body_itself(make, clock):
+    app = make(protected_paths=None)
+    expire(app, clock)
+    response = post_form(app, "/raw/save", status=302)
+    assert held_cookies(response)
+    sign_in(app)
+    form = app.get("/raw/save", headers=PAGE_LOAD).forms[0]
+    assert [tuple(p) for p in echoed(submit(form))["fields"]] == FIELDS
 
 
 def test_the_apps_own_401_keeps_the_form(make, clock):

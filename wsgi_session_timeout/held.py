@@ -115,6 +115,14 @@ def refusal(environ, max_bytes):
     return None
 
 
+def keep_readable(environ):
+    """Make the body of a form that may be kept readable again after the app has read
+    it (the app may read it before it redirects to its login page): WebOb's
+    ``make_body_seekable``, which reads at most ``Content-Length`` bytes, bounded by
+    :func:`refusal`, and hands the app the same bytes."""
+    Request(environ).make_body_seekable()
+
+
 def read_fields(environ):
     """The form's fields as ``[(name, value), ...]`` (text, in order), or ``None`` when
     the form holds a file or cannot be parsed. Reads at most ``Content-Length`` bytes

@@ -171,9 +171,15 @@ class SessionTimeoutMiddleware(object):
                                preflight=policy.is_preflight(environ))
         if action == policy.SIGN_IN:
             return exchange.sign_in()
-        if _HELD_COOKIE in environ.get("HTTP_COOKIE", "") and s.hold_forms and \
-                exchange.where != policy.EXEMPT and exchange.state.verdict.signed_in:
-            return exchange.offer_held()
+        if s.hold_forms and exchange.where != policy.EXEMPT:
+            if exchange.state.verdict.signed_in:
+                if _HELD_COOKIE in environ.get("HTTP_COOKIE", ""):
+                    return exchange.offer_held()
+            elif environ.get("REQUEST_METHOD") == "POST" and exchange.state.has_cookie and \
+                    held.refusal(environ, s.held_form_max_bytes) is None:
+                # The app decides, and may read the form before it sends the browser to
+                # its login page: the form is kept from a copy of the body.
+                held.keep_readable(environ)
         return exchange.run()
 
     def _start(self, state, activity, writes=True):
