@@ -34,7 +34,9 @@ def form_app(environ, start_response):
     req = Request(environ)
     user = environ["beaker.session"].get("user")
     path = req.path_info
-    if path == "/login" and req.method == "POST":
+    if path == "/login" and req.method == "POST" and req.POST.get("password") == "wrong":
+        response = Response(status=303, location="/login?failed")
+    elif path == "/login" and req.method == "POST":
         login(environ, req.POST.get("name", "alice"))
         response = Response("signed in")
     elif path == "/login":
@@ -45,7 +47,7 @@ def form_app(environ, start_response):
     elif path.startswith("/raw/") and user is None:
         environ["wsgi.input"].read(int(environ["CONTENT_LENGTH"]))  # read by hand
         response = Response(status=302, location="/login?came_from=" + path)
-    elif path.startswith("/own/") and user is None:
+    elif "/own/" in path and user is None:
         response = Response(status=302, location="/login?came_from=" + path)
     elif path == "/needs-login" and user is None:
         response = Response("please sign in", status=401)
@@ -303,6 +305,16 @@ def test_a_post_that_was_never_signed_in_is_not_kept(make):
     _not_kept(post_form(app))
     app.get("/login")  # a session cookie, never signed in
     _not_kept(post_form(app))
+
+
+@pytest.mark.parametrize("protected", [["/account"], None], ids=["guarded", "app-decides"])
+def test_the_login_form_itself_is_never_kept(make, clock, protected):
+    app = make(protected_paths=protected, public_paths=["/public"])
+    expire(app, clock)
+    _not_kept(post_form(app, "/login", fields=[("name", "alice"), ("password", "wrong")]))
+    sign_in(app)
+    expire(app, clock)
+    _not_kept(post_form(app, "/public/own/x", status=302))
 
 
 def test_the_apps_own_sign_out_form_is_not_kept(make):

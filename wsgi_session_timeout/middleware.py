@@ -315,9 +315,10 @@ class _Exchange(object):
         s = self.middleware.settings
         state = self.state
         environ = self.environ
-        if not s.hold_forms or state is None or environ.get("REQUEST_METHOD") != "POST" or \
+        if not s.hold_forms or state is None or self.where == policy.EXEMPT or \
+                environ.get("REQUEST_METHOD") != "POST" or \
                 held.refusal(environ, s.held_form_max_bytes) is not None:
-            return
+            return  # the login page's own form (and public paths') never
         try:
             user = state.ended_user()
             if user is None:
