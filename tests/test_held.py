@@ -421,3 +421,18 @@ def test_options_from_an_ini(memory):
     s = middleware.settings
     assert (s.hold_forms, s.held_form_ttl, s.held_form_max_bytes) == (False, 60, 1024)
     assert s.held_form_hook is json.loads
+
+
+def test_a_mounted_app_gets_its_mount_in_the_action_and_the_discard_link(make, clock):
+    app = make()
+    mounted = {"SCRIPT_NAME": "/shop"}
+    app.post("/login", {"name": "alice"}, extra_environ=mounted)
+    clock.advance(IDLE + 1)
+    headers = dict(FORM_POST)
+    del headers["Referer"]
+    response = post_form(app, headers=headers, extra_environ=mounted)
+    assert response.headers["Location"] == "/shop/login?came_from=%2Fshop%2Faccount%2Fsave"
+    app.post("/login", {"name": "alice"}, extra_environ=mounted)
+    page = app.get("/account/save", headers=PAGE_LOAD, extra_environ=mounted)
+    assert page.forms[0].action == "/shop/account/save"
+    assert '<a href="/shop/">' in page.text

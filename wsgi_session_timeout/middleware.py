@@ -318,7 +318,7 @@ class _Exchange(object):
         if not s.hold_forms or state is None or self.where == policy.EXEMPT or \
                 environ.get("REQUEST_METHOD") != "POST" or \
                 held.refusal(environ, s.held_form_max_bytes) is not None:
-            return  # the login page's own form (and public paths') never
+            return  # never the login page's own form, nor a public path's
         try:
             user = state.ended_user()
             if user is None:
