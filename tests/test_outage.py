@@ -194,3 +194,17 @@ def test_a_store_client_that_may_wait_long_is_warned_about_at_start_up(url, warn
     assert len(found) == (1 if warned else 0), found
     if warned:
         assert "socket_timeout" in found[0]
+
+
+def test_a_frozen_clock_also_times_the_probes(store):
+    from wsgi_session_timeout.testing import freeze_clock
+    app = webtest.TestApp(SessionTimeoutMiddleware(apps.app, store.config, **OPTIONS),
+                          lint=True)
+    with freeze_clock(app) as clock:
+        app.post("/login")
+        store.break_()
+        app.get("/api/x", headers=XHR, status=503)
+        store.repair()
+        app.get("/api/x", headers=XHR, status=503)  # no probe is due yet
+        clock.advance(1)
+        assert app.get("/api/x", headers=XHR).json["user"] == "alice"

@@ -105,23 +105,27 @@ def test_beaker_keys_are_coerced_and_defaults_are_safe():
         "beaker.session.invalidate_corrupt": "false", "beaker.session.cookie_expires": "1",
         "beaker.session.secure": "yes", "beaker.session.samesite": "strict",
         "beaker.session.url": "redis://127.0.0.1:6379/0",
-    })
+    }, idle_timeout=1800)
     assert s.beaker == {
         "secret": "x", "type": "file", "data_dir": "/tmp/x", "timeout": 3600,
-        "invalidate_corrupt": False, "cookie_expires": timedelta(seconds=1), "secure": True,
+        "invalidate_corrupt": False, "cookie_expires": True, "secure": True,
         "samesite": "Strict", "httponly": True, "key": "beaker.session.id",
-        "url": "redis://127.0.0.1:6379/0",
+        "url": "redis://127.0.0.1:6379/0", "save_accessed_time": True, "log_file": None,
     }
+    assert s.beaker.options == s.beaker
 
 
 def test_without_beaker_timeout_accessed_time_is_not_written():
     s = parse(SECRET)
-    assert s.beaker["save_accessed_time"] is False and "timeout" not in s.beaker
+    assert s.beaker["save_accessed_time"] is False and s.beaker["timeout"] is None
 
 
 @pytest.mark.parametrize("value, expected", [
-    ("true", True), ("false", False), ("yes", True), ("off", False),
-    ("1", timedelta(seconds=1)), ("86400", timedelta(days=1)),
+    # Beaker's own reading (beaker.util.coerce_session_params): a boolean word first,
+    # then a number of seconds.
+    ("true", True), ("false", False), ("yes", True), ("off", False), ("t", True), ("n", False),
+    ("1", True), ("0", False), ("2", timedelta(seconds=2)), ("86400", timedelta(days=1)),
+    (300, timedelta(seconds=300)), (True, True), (timedelta(minutes=5), timedelta(minutes=5)),
 ])
 def test_cookie_expires(value, expected):
     assert parse(dict(SECRET, **{"beaker.session.cookie_expires": value})).beaker["cookie_expires"] == expected
@@ -133,15 +137,32 @@ def test_cookie_expires(value, expected):
     pytest.param({"beaker.session.type": "cookie", "beaker.session.secret": "x"},
                  "beaker.session.validate_key is required", id="cookie-no-validate-key"),
     pytest.param(dict(SECRET, **{"beaker.session.timeout": "ten"}),
-                 "beaker.session.timeout: expected a whole number (got 'ten')", id="bad-timeout"),
+                 "beaker.session.timeout: Session timeout must be an integer. (got 'ten')",
+                 id="bad-timeout"),
+    pytest.param(dict(SECRET, **{"beaker.session.timeout": "0"}),
+                 "beaker.session.timeout: must be at least 1 (got 0)", id="zero-timeout"),
     pytest.param(dict(SECRET, **{"beaker.session.invalidate_corrupt": "maybe"}),
                  "beaker.session.invalidate_corrupt: expected a boolean", id="bad-bool"),
-    pytest.param(dict(SECRET, **{"beaker.session.cookie_expires": "0"}),
-                 "beaker.session.cookie_expires: must be at least 1", id="zero-expires"),
+    pytest.param(dict(SECRET, **{"beaker.session.secure": "maybe"}),
+                 "beaker.session.secure: Session secure must be a boolean. (got 'maybe')",
+                 id="bad-beaker-bool"),
+    pytest.param(dict(SECRET, **{"beaker.session.cookie_expires": "soon"}),
+                 "beaker.session.cookie_expires: Cookie expires was not a boolean", id="bad-expires"),
     pytest.param(dict(SECRET, **{"beaker.session.samesite": "sometimes"}),
                  "beaker.session.samesite: expected Lax, Strict or None", id="bad-samesite"),
-    pytest.param(dict(SECRET, **{"beaker.session.timeout": "600"}),
+    pytest.param(dict(SECRET, **{"beaker.session.session_class": "x"}),
+                 "beaker.session.session_class: the middleware runs its own Session class",
+                 id="session-class"),
+    pytest.param(dict(SECRET, **{"beaker.session.timeout": "600",
+                                 "session_timeout.idle_timeout": "1800"}),
                  "beaker.session.timeout (600) is shorter than idle_timeout (1800)", id="store-shorter"),
+    pytest.param(dict(SECRET, **{"beaker.session.timeout": "1800", "session_timeout.idle_timeout": "1800",
+                                 "beaker.session.save_accessed_time": "false"}),
+                 "beaker.session.timeout (1800) needs save_accessed_time", id="timeout-without-accessed-time"),
+    pytest.param(dict(SECRET, **{"beaker.session.timeout": "600",
+                                 "session_timeout.absolute_timeout": "300"}),
+                 "absolute_timeout (300) is shorter than idle_timeout (beaker.session.timeout) (600)",
+                 id="absolute-lt-beaker-timeout"),
 ])
 def test_bad_beaker_settings(config, message):
     with pytest.raises(ValueError) as info:

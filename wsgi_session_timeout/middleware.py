@@ -107,26 +107,30 @@ class SessionTimeoutMiddleware(object):
         }, idle_timeout=900, protected_paths=["/account", "/api"])
     """
 
-    def __init__(self, app, config=None, **options):
+    def __init__(self, app, config=None, environ_key=settings_module.DEFAULT_ENVIRON_KEY,
+                 **options):
         self.app = app
-        self.settings = s = settings_module.parse(config, **options)
+        self.environ_key = environ_key
+        self.settings = s = settings_module.parse(config, environ_key=environ_key, **options)
         self.beaker = s.beaker
+        #: Beaker's session options, as Beaker's ``SessionMiddleware.options`` has them;
+        #: ``None`` when Beaker runs outside the middleware.
+        self.options = None
         if self.beaker is not None:
+            self.options = self.beaker.options
             cookie = s.activity_cookie or marker.name_for(self.beaker["key"])
             own_class = (store.OwnCookieSession if self.beaker.get("type") == "cookie"
                          else store.OwnSession)
-            self.beaker = dict(self.beaker, session_class=own_class, hide_cookie=cookie)
+            self.beaker = self.beaker.copy_with(session_class=own_class, hide_cookie=cookie)
             if (own_class is store.OwnSession and "store_ttl" not in self.beaker and
-                    "timeout" not in self.beaker and
+                    self.beaker.get("timeout") is None and
                     str(self.beaker.get("type")).startswith("ext:redis")):
-                log.warning("Redis keeps session records forever without absolute_timeout "
-                            "(or beaker.session.timeout): set one so it can drop them")
+                log.warning("Redis keeps session records forever without absolute_timeout: "
+                            "set one so it can drop them")
         inner = find_wrapped(app, SessionMiddleware)
         if inner:
             raise ValueError(INNER_BEAKER % ("found at start-up: %r" % inner[0],))
-        self.breaker = breaker.Breaker(
-            s.store_probe_interval,
-            breaker.monotonic if s.clock is settings_module.DEFAULT_CLOCK else s.clock)
+        self.breaker = breaker.Breaker(s.store_probe_interval, self._probe_clock)
         if self.beaker is not None:
             if self.beaker["session_class"] is store.OwnSession:
                 # Requests without a session cookie that write one fail fast too.
@@ -181,6 +185,12 @@ class SessionTimeoutMiddleware(object):
                 # its login page: the form is kept from a copy of the body.
                 held.keep_readable(environ)
         return exchange.run()
+
+    def _probe_clock(self):
+        """The breaker's clock: the middleware's own when one was given (a test moves
+        it, also through ``testing.freeze_clock``), else a monotonic one."""
+        clock = self.settings.clock
+        return breaker.monotonic() if clock is settings_module.DEFAULT_CLOCK else clock()
 
     def _start(self, state, activity, writes=True):
         """``state.start`` behind the breaker: while the store is failing, a request that

@@ -14,10 +14,12 @@ _PREFIXES = BEAKER_PREFIXES + (PREFIX,)
 def filter_app_factory(app, global_conf, **local_conf):
     """``paste.filter_app_factory``: wrap ``app`` using the filter section's settings.
 
-    Unprefixed keys of the section are the middleware's options (an unknown one is an
-    error); ``beaker.session.*``/``session.*`` keys configure Beaker. Values from
-    ``[DEFAULT]`` apply where the section does not set them (PasteDeploy drops a section
-    key that repeats a ``[DEFAULT]`` key unless it is written ``set key = ...``).
+    Unprefixed keys of the section are the middleware's options or, as in Beaker's own
+    ``beaker_session`` filter, Beaker session options (``type``, ``secret``, ...); an
+    unknown one is an error. ``beaker.session.*``/``session.*`` keys configure Beaker.
+    Values from ``[DEFAULT]`` apply where the section does not set them (PasteDeploy
+    drops a section key that repeats a ``[DEFAULT]`` key unless it is written
+    ``set key = ...``).
     """
     config = {}
     options = {}

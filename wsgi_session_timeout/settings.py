@@ -4,20 +4,29 @@ Options arrive as keyword arguments (Python values) or as ini strings (a PasteDe
 section, or ``session_timeout.*`` keys in a Pylons ``app_conf``). Both go through the same
 converter table, so ``"900"`` and ``900`` mean the same, and an unknown key or a bad value
 raises :class:`ValueError` naming the key and showing the value.
+
+Beaker's own settings are taken in every form Beaker's ``SessionMiddleware`` takes them
+(:func:`parse`) and converted by Beaker's own ``coerce_session_params``.
 """
 
 import re
 import time
-from datetime import timedelta
+import warnings
+
+from beaker.converters import asbool as _beaker_asbool
+from beaker.session import Session
+from beaker.util import coerce_session_params
 
 from ._compat import integer_types, string_types
 from .policy import Paths
 
 PREFIX = "session_timeout."
 BEAKER_PREFIXES = ("beaker.session.", "session.")
+#: Beaker's deprecated prefix: still read, with Beaker's own warning.
+DEPRECATED_PREFIX = "session_"
+DEPRECATED_WARNING = "Session options should start with session. instead of session_."
+DEFAULT_ENVIRON_KEY = "beaker.session"
 
-_TRUE = frozenset(["true", "yes", "on", "1"])
-_FALSE = frozenset(["false", "no", "off", "0"])
 _NONE = frozenset(["", "none"])
 _TOKEN = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -32,16 +41,16 @@ def _is_none(value):
 
 
 def as_bool(name, value):
-    """``True``/``False`` from a bool or ``true/false/yes/no/on/off/1/0``."""
+    """``True``/``False`` from a bool, ``0``/``1``, or the words Beaker and PasteDeploy
+    take (``beaker.converters.asbool``): ``true/yes/on/y/t/1``, ``false/no/off/n/f/0``."""
     if isinstance(value, bool):
         return value
-    if isinstance(value, string_types):
-        word = value.strip().lower()
-        if word in _TRUE:
-            return True
-        if word in _FALSE:
-            return False
-    _fail(name, value, "expected a boolean (true/false, yes/no, on/off, 1/0)")
+    if isinstance(value, string_types) or (isinstance(value, integer_types) and value in (0, 1)):
+        try:
+            return _beaker_asbool(value)
+        except ValueError:
+            pass
+    _fail(name, value, "expected a boolean (true/false, yes/no, on/off, y/n, t/f, 1/0)")
 
 
 def as_int(name, value, minimum=None):
@@ -250,19 +259,6 @@ OPTIONS = (
 _CONVERTERS = dict((name, conv) for name, conv, _ in OPTIONS)
 
 
-def as_cookie_expires(name, value):
-    """Beaker's ``cookie_expires``: a boolean, or a positive number of seconds.
-
-    Beaker itself reads ``"1"`` as ``True`` and an unprefixed ``"2"`` as 2 seconds; here a
-    number always means seconds and a word always means a boolean.
-    """
-    if isinstance(value, (bool, timedelta)) or value.__class__.__name__ == "datetime":
-        return value
-    if isinstance(value, string_types) and value.strip().lower() in (_TRUE | _FALSE) - frozenset(["1", "0"]):
-        return as_bool(name, value)
-    return timedelta(seconds=as_int(name, value, minimum=1))
-
-
 def as_samesite(name, value):
     """``Lax``, ``Strict``, ``None`` (the attribute value) or empty for no attribute."""
     if value is None or (isinstance(value, string_types) and not value.strip()):
@@ -273,23 +269,58 @@ def as_samesite(name, value):
     _fail(name, value, "expected Lax, Strict or None")
 
 
-def _beaker_int(name, value):
-    return as_int(name, value, minimum=1)
+#: The options Beaker's ``SessionMiddleware`` starts from, before the given ones.
+BEAKER_DEFAULTS = (
+    ("invalidate_corrupt", True), ("type", None), ("data_dir", None),
+    ("key", "beaker.session.id"), ("timeout", None), ("save_accessed_time", True),
+    ("secret", None), ("log_file", None),
+)
 
+#: The keys ``beaker.util.coerce_session_params`` converts (and so knows).
+BEAKER_COERCED = frozenset([
+    "data_dir", "lock_dir", "type", "cookie_expires", "cookie_domain", "cookie_path", "id",
+    "key", "secret", "validate_key", "encrypt_key", "encrypt_nonce_bits", "secure",
+    "httponly", "timeout", "save_accessed_time", "auto", "webtest_varname",
+    "data_serializer",
+])
 
-#: Beaker keys whose ini strings Beaker itself coerces wrongly or not at all. Other keys
-#: (backend URLs, paths, names) are strings and pass through as given.
+#: Beaker session options that may be bare keyword arguments, as in
+#: ``SessionTimeoutMiddleware(app, type="file", secret="...")``: the keys Beaker coerces,
+#: its middleware's defaults, and what its ``Session`` takes besides (backend-specific
+#: options need the ``session.`` prefix, so a misspelt option is not sent to a backend).
+BEAKER_NAMES = BEAKER_COERCED | frozenset(name for name, _ in BEAKER_DEFAULTS) | frozenset([
+    "samesite", "crypto_type", "url", "namespace_class",
+])
+
+#: Beaker keys Beaker passes on as given although they are not strings: ``"false"``
+#: would be truthy there.
 BEAKER_CONVERTERS = {
-    "timeout": as_seconds,
-    "cookie_expires": as_cookie_expires,
-    "secure": as_bool,
-    "httponly": as_bool,
     "invalidate_corrupt": as_bool,
-    "save_accessed_time": as_bool,
-    "auto": as_bool,
     "samesite": as_samesite,
-    "encrypt_nonce_bits": _beaker_int,
 }
+
+
+class BeakerOptions(dict):
+    """The keyword arguments the middleware gives Beaker's ``SessionObject``.
+
+    ``options`` is what Beaker's ``SessionMiddleware.options`` would be (without the
+    middleware's own ``store_ttl`` and ``session_class``); ``environ_key`` is where the
+    session goes in the environ besides ``beaker.session``.
+    """
+
+    def __init__(self, params, options, environ_key=DEFAULT_ENVIRON_KEY):
+        dict.__init__(self, params)
+        self.options = options
+        self.environ_key = environ_key
+
+    def copy_with(self, **params):
+        """A copy with ``params`` added (the same ``options`` and ``environ_key``)."""
+        return BeakerOptions(dict(self, **params), self.options, self.environ_key)
+
+    def get_session(self):
+        """``environ['beaker.get_session']``, as Beaker defines it: a new session that
+        sends no cookie, made with the middleware's options."""
+        return Session({}, use_cookies=False, **self.options)
 
 
 class Settings(object):
@@ -313,82 +344,155 @@ def _login_path(login_url):
     return login_url.split("?", 1)[0].split("#", 1)[0]
 
 
-def parse(config=None, **kwargs):
-    """Build :class:`Settings` from an ini-style ``config`` dict and keyword arguments.
+def parse(config=None, environ_key=None, **kwargs):
+    """Build :class:`Settings` from a ``config`` dict and keyword arguments, taking every
+    configuration Beaker's ``SessionMiddleware(app, config, environ_key, **kwargs)`` takes.
 
-    ``session_timeout.*`` keys in ``config`` set options; keyword arguments win over them.
-    ``beaker.session.*`` and ``session.*`` keys configure the Beaker the middleware builds
-    when none is outside it. Other keys in ``config`` belong to the application and are
-    ignored.
+    * ``session_timeout.*`` keys in ``config`` set the middleware's options; keyword
+      arguments with the same names win over them.
+    * ``beaker.session.*``, ``session.*`` and Beaker's deprecated ``session_*`` keys (with
+      Beaker's ``DeprecationWarning``), from ``config`` and then from the keyword
+      arguments, configure the Beaker the middleware runs when none is outside it; bare
+      keyword arguments named in :data:`BEAKER_NAMES` apply last, as in Beaker. All go
+      through ``beaker.util.coerce_session_params``. A name that is both a middleware
+      option and a Beaker option would be the middleware's (none is today).
+    * Other keys in ``config`` belong to the application and are ignored; an unknown
+      keyword argument is an error naming the known ones.
     """
     raw = {}
-    beaker = {}
-    for key, value in (config or {}).items():
-        if key.startswith(PREFIX):
-            raw[key[len(PREFIX):]] = (key, value)
-        else:
-            for prefix in BEAKER_PREFIXES:
-                if key.startswith(prefix):
-                    beaker[key[len(prefix):]] = (key, value)
-    for key, value in kwargs.items():
-        raw[key] = (key, value)
+    beaker = []
+    bare = []
+    for source in (config or {}, kwargs):
+        for key, value in source.items():
+            if key.startswith(PREFIX):
+                raw[key[len(PREFIX):]] = (key, value)
+            elif key.startswith(BEAKER_PREFIXES[0]):
+                beaker.append((key[len(BEAKER_PREFIXES[0]):], key, value))
+            elif key.startswith(BEAKER_PREFIXES[1]):
+                beaker.append((key[len(BEAKER_PREFIXES[1]):], key, value))
+            elif key.startswith(DEPRECATED_PREFIX):
+                warnings.warn(DEPRECATED_WARNING, DeprecationWarning, stacklevel=3)
+                beaker.append((key[len(DEPRECATED_PREFIX):], key, value))
+            elif source is kwargs:
+                if key in _CONVERTERS:
+                    raw[key] = (key, value)
+                elif key in BEAKER_NAMES:
+                    bare.append((key, key, value))
+                else:
+                    _unknown(key, value)
     options = {}
     for name in sorted(raw):
         key, value = raw[name]
         if name not in _CONVERTERS:
-            raise ValueError("Unknown option %r (got %r; known: %s)"
-                             % (key, value, ", ".join(sorted(_CONVERTERS))))
+            _unknown(key, value)
         options[name] = _CONVERTERS[name](key, value)
-    beaker_options = _beaker_options(beaker, options.get("absolute_timeout")) if beaker else None
+    given = set(options)
+    if beaker or bare:
+        beaker_options = _beaker_options(beaker + bare, options, environ_key)
+    elif environ_key not in (None, DEFAULT_ENVIRON_KEY):
+        raise ValueError(
+            "environ_key (got %r) names where the middleware's own Beaker puts the session, "
+            "and no beaker.session.* settings were given: give them, or leave environ_key "
+            "out when Beaker's SessionMiddleware is outside" % (environ_key,))
+    else:
+        beaker_options = None
     settings = Settings(options, beaker_options)
-    _cross_check(settings)
+    _cross_check(settings, given)
     return settings
 
 
-def _beaker_options(raw, absolute_timeout):
-    options = {}
-    for name, (key, value) in raw.items():
-        converter = BEAKER_CONVERTERS.get(name)
-        options[name] = converter(key, value) if converter else value
-    if options.get("type") == "cookie":
-        if not options.get("validate_key"):
+def _unknown(key, value):
+    raise ValueError(
+        "Unknown option %r (got %r; known: %s; Beaker session options: %s, or any other "
+        "with the session. prefix)" % (key, value, ", ".join(sorted(_CONVERTERS)),
+                                       ", ".join(sorted(BEAKER_NAMES))))
+
+
+def _beaker_options(given, options, environ_key):
+    """Beaker's options, as its ``SessionMiddleware`` makes them, then the middleware's
+    safe defaults; may set ``options['idle_timeout']`` from ``timeout``."""
+    params = dict(BEAKER_DEFAULTS)
+    keys = {}
+    for name, key, value in given:
+        if name == "secret" and isinstance(value, string_types) and not value.strip():
+            value = None  # said below as "required", not as Beaker's "empty string"
+        params[name] = value
+        keys[name] = key
+    if "session_class" in params:
+        raise ValueError(
+            "%s: the middleware runs its own Session class (Beaker's, blind to its activity "
+            "cookie); remove the option (got %r)"
+            % (keys["session_class"], params["session_class"]))
+    for name in sorted(params):
+        key, value = keys.get(name, name), params[name]
+        if key == name and name in keys and not isinstance(value, string_types):
+            # A bare keyword argument: Beaker applies it as given (a serializer object,
+            # a timedelta); only a string from an ini is converted, so timeout="1800"
+            # works where Beaker's Session would fail on the first request.
+            continue
+        if name in BEAKER_COERCED:
+            try:
+                params[name] = coerce_session_params({name: value})[name]
+            except Exception as exc:  # Beaker raises plain Exceptions with its rule's text
+                _fail(key, value, exc.args[0] if exc.args else exc)
+        elif name in BEAKER_CONVERTERS:
+            params[name] = BEAKER_CONVERTERS[name](key, value)
+    if params.get("type") == "cookie":
+        if not params.get("validate_key"):
             raise ValueError(
                 "beaker.session.validate_key is required for type = cookie: without it "
-                "the session cookie is not signed (got %r)" % options.get("validate_key"))
-    elif not options.get("secret"):
+                "the session cookie is not signed; set it to a long random string "
+                "(got %r)" % params.get("validate_key"))
+    elif not params.get("secret"):
         raise ValueError(
             "beaker.session.secret is required: without it Beaker adopts any session id "
-            "a client sends (session fixation). Set it to a long random string "
-            "(got %r)" % options.get("secret"))
-    # Safe defaults: the cookie is out of reach of scripts; Beaker's own timeout (which
-    # writes the session on every request) is off unless asked for, because the
-    # middleware keeps its own clocks and writes at most once per touch_interval.
-    options.setdefault("httponly", True)
-    options.setdefault("samesite", "Lax")
-    options.setdefault("invalidate_corrupt", True)
-    options.setdefault("key", "beaker.session.id")
-    if options.get("timeout") is None:
-        options.pop("timeout", None)
-        options.setdefault("save_accessed_time", False)
-        if absolute_timeout and options.get("type") != "cookie":
-            # No session outlives its absolute timeout: the store may drop it then
-            # (Beaker keeps the same two minutes of slack for its own timeout).
-            options["store_ttl"] = absolute_timeout + 120
-    return options
+            "a client sends (session fixation); set it to a long random string "
+            "(got %r)" % params.get("secret"))
+    # Safe defaults: the cookie is out of reach of scripts.
+    params.setdefault("httponly", True)
+    params.setdefault("samesite", "Lax")
+    timeout = params["timeout"]
+    if timeout is not None and "idle_timeout" not in options:
+        # Beaker's timeout is the idle timeout the application already has. The middleware
+        # keeps that clock itself, so Beaker's, which writes a server-side session on
+        # every request, is off. A cookie session is sent on every request anyway: there
+        # Beaker's stays, and still clears a visitor's data after the timeout.
+        options["idle_timeout"] = as_seconds(keys["timeout"], timeout)
+        if params.get("type") != "cookie":
+            params["timeout"] = timeout = None
+    if timeout is None:
+        if "save_accessed_time" not in keys:
+            params["save_accessed_time"] = False
+    elif params.get("save_accessed_time") is False:
+        raise ValueError(
+            "%s (%r) needs save_accessed_time, and %s is false: Beaker refuses a timeout "
+            "without it; remove one of them"
+            % (keys["timeout"], timeout, keys.get("save_accessed_time")))
+    result = dict(params)
+    absolute_timeout = options.get("absolute_timeout")
+    if timeout is None and absolute_timeout and params.get("type") != "cookie":
+        # No session outlives its absolute timeout: the store may drop it then
+        # (Beaker keeps the same two minutes of slack for its own timeout).
+        result["store_ttl"] = absolute_timeout + 120
+    return BeakerOptions(result, params, environ_key or DEFAULT_ENVIRON_KEY)
 
 
-def _cross_check(settings):
+def _cross_check(settings, given):
     idle, absolute = settings.idle_timeout, settings.absolute_timeout
+    idle_name = ("idle_timeout" if "idle_timeout" in given
+                 else "idle_timeout (beaker.session.timeout)")
     if idle is not None and absolute is not None and absolute < idle:
         raise ValueError(
-            "absolute_timeout (%r) is shorter than idle_timeout (%r): the idle timeout "
-            "could never be reached" % (absolute, idle))
+            "absolute_timeout (%r) is shorter than %s (%r): the idle timeout "
+            "could never be reached" % (absolute, idle_name, idle))
     if idle is not None and settings.touch_interval >= idle:
         raise ValueError(
-            "touch_interval (%r) must be shorter than idle_timeout (%r)"
-            % (settings.touch_interval, idle))
+            "touch_interval (%r) must be shorter than %s (%r)"
+            % (settings.touch_interval, idle_name, idle))
     store_timeout = (settings.beaker or {}).get("timeout")
     if store_timeout is not None and idle is not None and store_timeout < idle:
         raise ValueError(
             "beaker.session.timeout (%r) is shorter than idle_timeout (%r): Beaker would "
-            "clear sessions before the idle timeout is reached" % (store_timeout, idle))
+            "clear sessions before the idle timeout is reached; leave idle_timeout out "
+            "(it is then taken from beaker.session.timeout) or make them equal"
+            % (store_timeout, idle))

@@ -153,6 +153,14 @@ class SessionState(object):
         user = self.user_at_start = real.get(self.settings.auth_key)
         if user is None:
             return self._lost(real, writes)
+        if store.is_cookie_session(real) and real.get(LOGIN_AT) is not None and \
+                self._own_marker(real.id) is None:
+            # A cookie session has no record the server could drop at sign-out: its
+            # activity cookie, deleted then, is the server's word that it is live. A
+            # session cookie replayed without it is signed out.
+            if writes:
+                self._end(real)
+            return self._not_signed_in()
         login_at, seen_at = self._clocks(real)
         verdict = self._signed_in_at(login_at, seen_at)
         if not verdict.signed_in:
@@ -315,7 +323,7 @@ class SessionState(object):
         user = real.get(self.settings.auth_key)
         was_signed_in = self.login_at is not None
         if was_signed_in and not self.logged_in and (
-                real.id != self.id_at_start or user is None):
+                store.session_id(real) != self.id_at_start or user is None):
             self._signed_out_by_app(real, user)
             return
         if user is None:
@@ -360,7 +368,7 @@ class SessionState(object):
             return
         real.pop(LOGIN_AT, None)
         real.pop(SEEN_AT, None)
-        if real.id == self.id_at_start and not store.is_cookie_session(real):
+        if store.session_id(real) == self.id_at_start and not store.is_cookie_session(real):
             # Whatever the app keeps after signing out lives on under a new id.
             store.new_id(real, _wall_clock())
         self._save()

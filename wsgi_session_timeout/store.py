@@ -13,6 +13,11 @@ import uuid
 from beaker.container import FileNamespaceManager
 from beaker.session import CookieSession, Session, SessionObject
 
+try:
+    from beaker.middleware import beaker_session as beaker_proxy
+except ImportError:  # pragma: no cover (Beaker without paste.registry support)
+    beaker_proxy = None
+
 #: Keys the middleware keeps in the session, beside the app's own.
 LOGIN_AT = "_session_timeout.login_at"
 SEEN_AT = "_session_timeout.seen_at"
@@ -55,22 +60,21 @@ def call(function, *args):
 
 def open_session(environ, options):
     """Do what Beaker's ``SessionMiddleware`` does on the way in (saving is
-    :func:`persist`'s job, from ``start_response``)."""
+    :func:`persist`'s job, from ``start_response``). ``options`` are
+    :class:`~wsgi_session_timeout.settings.BeakerOptions`."""
     session = SessionObject(environ, **options)
+    registry = environ.get("paste.registry")
+    if registry is not None and registry.reglist and beaker_proxy is not None:
+        registry.register(beaker_proxy, session)
     environ["beaker.session"] = session
-    environ["beaker.get_session"] = lambda: new_session(options)
+    environ_key = options.environ_key
+    if environ_key != "beaker.session":
+        environ[environ_key] = session
+    environ["beaker.get_session"] = options.get_session
+    varname = options.get("webtest_varname")
+    if varname and "paste.testing_variables" in environ:
+        environ["paste.testing_variables"][varname] = session
     return session
-
-
-def new_session(options):
-    """What Beaker's ``environ['beaker.get_session']()`` returns: a new session that
-    sets no cookie, on the same store."""
-    options = dict((k, v) for k, v in options.items() if k not in _OWN_OPTIONS)
-    return Session({}, use_cookies=False, **options)
-
-
-#: Options the middleware adds for its own Session classes; Beaker's do not take them.
-_OWN_OPTIONS = frozenset(["session_class", "store_ttl", "hide_cookie", "breaker"])
 
 
 def params(session):
@@ -92,6 +96,15 @@ def load(session):
         return session  # a Session itself
     except Exception as exc:  # whatever the backend raises: an outage, not a sign-out
         raise StoreUnavailable(exc)
+
+
+def session_id(session):
+    """A loaded session's id, or ``None`` (a cookie session cleared by ``delete()`` has
+    none until it is saved)."""
+    try:
+        return session.id
+    except KeyError:
+        return None
 
 
 def is_cookie_session(session):

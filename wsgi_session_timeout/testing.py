@@ -35,10 +35,9 @@ import os
 import time
 from datetime import timedelta
 
-from . import classify, settings as settings_module
+from . import classify, expiry, protocol, responses, settings as settings_module
 from ._compat import PY2, parse_qsl, text_type, urlsplit
 from .middleware import WRAPPED_ATTRIBUTES, SessionTimeoutMiddleware, find_wrapped
-from .responses import TITLES
 from .state import login, logout
 from .urls import login_location
 
@@ -65,16 +64,13 @@ _REQUEST_HEADERS = {
     classify.API: (("Accept", "application/json"),),
     classify.HTMX: (("HX-Request", "true"),),
 }
-# The request header that makes the middleware pick each script kind; its answer's
-# ``Vary`` must name it, or a cache could hand one kind's answer to another.
-_DECIDED_BY = {classify.XHR: "X-Requested-With", classify.FETCH: "Sec-Fetch-Dest",
-               classify.API: "Accept", classify.HTMX: "HX-Request"}
 _NAMES = {classify.NAVIGATION: "a browser navigation", classify.XHR: "an XHR request",
           classify.FETCH: "a fetch() request", classify.API: "an API request",
           classify.HTMX: "an htmx request"}
 _REDIRECTS = (301, 302, 303, 307, 308)
-_SHOWN_HEADERS = ("Content-Type", "Location", "WWW-Authenticate", "HX-Redirect",
-                  "Cache-Control", "Vary", "Session-Expires-In")
+_SHOWN_HEADERS = ("Content-Type", "Location", "WWW-Authenticate",
+                  protocol.HX_REDIRECT_HEADER, "Cache-Control", "Vary",
+                  protocol.EXPIRES_IN_HEADER)
 _BODY_EXCERPT = 600
 
 
@@ -313,16 +309,17 @@ def assert_session_expired(response, kind=None, reason=None, came_from=_ANY, mid
     The :class:`AssertionError` lists every mismatch and shows the request and the
     response received: status, the headers that matter, and the start of the body.
     """
-    if reason not in (None, "idle", "absolute"):
-        raise ValueError("reason must be 'idle', 'absolute' or None (got %r)" % (reason,))
-    _assert_answer(response, "session_expired", kind, reason, came_from, middleware)
+    if reason not in (None, protocol.IDLE, protocol.ABSOLUTE):
+        raise ValueError("reason must be %r, %r or None (got %r)"
+                         % (protocol.IDLE, protocol.ABSOLUTE, reason))
+    _assert_answer(response, protocol.SESSION_EXPIRED, kind, reason, came_from, middleware)
 
 
 def assert_login_required(response, kind=None, came_from=_ANY, middleware=None):
     """Assert that ``response`` is the middleware's answer to a request that needs a
     signed-in session and never had one (``error`` ``login_required``). The arguments
     are those of :func:`assert_session_expired`."""
-    _assert_answer(response, "login_required", kind, None, came_from, middleware)
+    _assert_answer(response, protocol.LOGIN_REQUIRED, kind, None, came_from, middleware)
 
 
 def assert_redirects_to_login(response, came_from=_ANY, login_url=None, middleware=None):
@@ -354,11 +351,12 @@ def assert_signed_in(response, expires_in=None):
     :param expires_in: the exact number of seconds expected. Default ``None``: any.
     """
     problems = []
-    header = response.headers.get("Session-Expires-In")
+    name = protocol.EXPIRES_IN_HEADER
+    header = response.headers.get(name)
     if header is None:
-        problems.append("no Session-Expires-In header: the session is not signed in")
+        problems.append("no %s header: the session is not signed in" % name)
     elif expires_in is not None and header != str(int(expires_in)):
-        problems.append("Session-Expires-In is %s, expected %d" % (header, int(expires_in)))
+        problems.append("%s is %s, expected %d" % (name, header, int(expires_in)))
     _raise(problems, "a response for a signed-in session", response)
 
 
@@ -375,6 +373,7 @@ class _Expected(object):
             settings = _require_middlewares(middleware, "middleware=")[0].settings
         else:
             settings = self._discover(getattr(response, "test_app", None))
+        self.settings = settings
         for name in ("login_url", "came_from_param", "xhr_status", "auth_scheme", "realm"):
             setattr(self, name, getattr(settings, name))
         self.param = self.came_from_param
@@ -382,6 +381,17 @@ class _Expected(object):
             self.login_url, self.source = login_url, "the given"
         else:
             self.login_url = login_location(self.login_url, self.environ, self.param, None)
+
+    def answer(self, kind, error, reason):
+        """The answer the middleware builds for a request of ``kind`` with ``error``."""
+        if error == protocol.SESSION_EXPIRED:
+            verdict = expiry.Verdict(expiry.EXPIRED, reason or protocol.IDLE, None, None)
+        else:
+            verdict = expiry.ANONYMOUS_VERDICT
+        environ = dict(self.environ or {}, REQUEST_METHOD=self.method or "GET")
+        environ.setdefault("wsgi.url_scheme", "http")
+        consulted = classify.classify(environ)[1]
+        return responses.sign_in(kind, consulted, verdict, environ, self.settings)
 
     def _discover(self, test_app):
         found = _find_middlewares(test_app) if test_app is not None else []
@@ -412,49 +422,52 @@ def _assert_answer(response, error, kind, reason, came_from, middleware):
         problems.append(
             "the request was sent as %s, so the middleware answers it as one; send it "
             "with headers=request_headers(%s)" % (_NAMES[asked], _r(kind)))
-    if "Session-Expires-In" in response.headers:
-        problems.append("Session-Expires-In is set: the session is signed in")
+    if protocol.EXPIRES_IN_HEADER in response.headers:
+        problems.append("%s is set: the session is signed in" % protocol.EXPIRES_IN_HEADER)
+    # The answer the middleware itself builds for such a request: the assertions below
+    # compare with it, so they cannot drift from what the middleware sends.
+    model = expected.answer(kind, error, reason)
     if kind == classify.NAVIGATION:
         if reason is not None:
             raise ValueError("reason= cannot be checked for a navigation: the redirect "
                              "does not say which timeout ran out")
-        _check_navigation(response, error, came_from, expected, problems)
+        _check_navigation(response, model, came_from, expected, problems)
     else:
-        _check_script(response, error, kind, reason, came_from, expected, problems)
+        _check_script(response, model, kind, reason, came_from, expected, problems)
     what = "a %s answer for %s" % (error.replace("_", "-"), _NAMES[kind])
     _raise(problems, what, response)
 
 
-def _check_navigation(response, error, came_from, expected, problems):
+def _check_navigation(response, model, came_from, expected, problems):
     if expected.method is None:
         statuses = (302, 303)
     else:
-        statuses = (302,) if expected.method in ("GET", "HEAD") else (303,)
+        statuses = (model.status_int,)
     if response.status_int not in statuses:
         problems.append("status is %s, expected %s (a redirect to the login page)"
                         % (response.status, " or ".join(str(s) for s in statuses)))
     _check_location(response.headers.get("Location"), "Location", expected, came_from,
                     problems)
     _check_no_store(response, problems)
-    _check_media_type(response, "text/html", problems)
-    title = "<title>%s</title>" % TITLES[error][0]
-    if expected.method != "HEAD" and title not in _text(response.body):
-        problems.append("the page's title is not %s" % (_r(TITLES[error][0]),))
+    _check_media_type(response, model.content_type, problems)
+    title = _title(model)
+    if expected.method != "HEAD" and "<title>%s</title>" % title not in _text(response.body):
+        problems.append("the page's title is not %s" % (_r(title),))
 
 
-def _check_script(response, error, kind, reason, came_from, expected, problems):
-    status = expected.xhr_status
+def _check_script(response, model, kind, reason, came_from, expected, problems):
+    status = model.status_int
     if response.status_int != status:
         problems.append("status is %s, expected %d (%s xhr_status)"
                         % (response.status, status, expected.source))
-    envelope = status == 200
-    _check_media_type(response, "application/json" if envelope else "application/problem+json",
-                      problems)
+    envelope = model.content_type == protocol.JSON
+    _check_media_type(response, model.content_type, problems)
     _check_no_store(response, problems)
     vary = [v.strip().lower() for v in response.headers.get("Vary", "").split(",")]
-    if _DECIDED_BY[kind].lower() not in vary:
+    deciding = _deciding_header(kind)
+    if deciding.lower() not in vary:
         problems.append("Vary does not name %s, which tells %s apart"
-                        % (_DECIDED_BY[kind], _NAMES[kind]))
+                        % (deciding, _NAMES[kind]))
     try:
         document = json.loads(_text(response.body))
     except ValueError:
@@ -462,29 +475,45 @@ def _check_script(response, error, kind, reason, came_from, expected, problems):
     if not isinstance(document, dict):
         problems.append("the body is not a JSON object")
         document = {}
-    _check_field(document, "error", error, problems)
-    if envelope:
-        _check_field(document, "success", False, problems)
-        if reason is not None:
+    wanted = json.loads(_text(model.body))
+    for name in ("error", "success", "status"):
+        if name in wanted:
+            _check_field(document, name, wanted[name], problems)
+    if reason is not None:
+        if envelope:
             problems.append("reason=%s cannot be checked: the xhr_status=200 envelope does "
                             "not carry a reason" % (_r(reason),))
-    else:
-        _check_field(document, "status", status, problems)
-        if reason is not None:
+        else:
             _check_field(document, "reason", reason, problems)
-        _check_www_authenticate(response.headers.get("WWW-Authenticate"), error, expected,
-                                problems)
+    challenge = model.headers.get("WWW-Authenticate")
+    if challenge is not None:
+        _check_www_authenticate(response.headers.get("WWW-Authenticate"), challenge,
+                                expected, problems)
     if "login_url" not in document:
         problems.append("the body has no login_url")
     else:
         _check_location(document["login_url"], "login_url", expected, came_from, problems)
-    hx_redirect = response.headers.get("HX-Redirect")
-    if kind == classify.HTMX:
+    name = protocol.HX_REDIRECT_HEADER
+    hx_redirect = response.headers.get(name)
+    if name in model.headers:
         if hx_redirect is None or hx_redirect != document.get("login_url"):
-            problems.append("HX-Redirect is %s, expected the login_url %s"
-                            % (_r(hx_redirect), _r(document.get("login_url"))))
+            problems.append("%s is %s, expected the login_url %s"
+                            % (name, _r(hx_redirect), _r(document.get("login_url"))))
     elif hx_redirect is not None:
-        problems.append("HX-Redirect is set, but only htmx requests get it")
+        problems.append("%s is set, but only htmx requests get it" % name)
+
+
+def _title(model):
+    body = _text(model.body)
+    return body.split("<title>", 1)[1].split("</title>", 1)[0]
+
+
+def _deciding_header(kind):
+    """The request header that makes the middleware pick ``kind``: its answer's ``Vary``
+    must name it, or a cache could hand one kind's answer to another."""
+    environ = dict(("HTTP_" + name.upper().replace("-", "_"), value)
+                   for name, value in _REQUEST_HEADERS[kind])
+    return classify.classify(environ)[1][-1]
 
 
 def _check_field(document, name, value, problems):
@@ -495,19 +524,18 @@ def _check_field(document, name, value, problems):
                         % (_r(name), _r(document[name]), _r(value)))
 
 
-def _check_www_authenticate(header, error, expected, problems):
+def _check_www_authenticate(header, model, expected, problems):
     if header is None:
         problems.append("no WWW-Authenticate header")
         return
-    scheme = header.split(None, 1)[0]
-    if scheme.lower() != expected.auth_scheme.lower():
+    scheme, _, params = model.partition(" ")
+    got = header.split(None, 1)[0]
+    if got.lower() != scheme.lower():
         problems.append("WWW-Authenticate's scheme is %s, expected %s (%s auth_scheme)"
-                        % (_r(scheme), _r(expected.auth_scheme), expected.source))
-    realm = 'realm="%s"' % expected.realm.replace("\\", "\\\\").replace('"', '\\"')
-    if realm not in header:
-        problems.append("WWW-Authenticate has no %s" % (realm,))
-    if 'error="%s"' % error not in header:
-        problems.append('WWW-Authenticate has no error="%s"' % (error,))
+                        % (_r(got), _r(scheme), expected.source))
+    for param in params.split(", "):
+        if param not in header:
+            problems.append("WWW-Authenticate has no %s" % (param,))
 
 
 def _check_no_store(response, problems):

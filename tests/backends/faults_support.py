@@ -277,7 +277,22 @@ def wait_for_closes(directory, name):
 # -- servers -----------------------------------------------------------------------------
 
 
-class RedisProcess(object):
+class Pausable(object):
+    """A server of the test's own that can be hung (SIGSTOP) and let go (SIGCONT)."""
+
+    paused = False
+
+    def pause(self):
+        os.kill(self.server.process.pid, signal.SIGSTOP)
+        self.paused = True
+
+    def resume(self):
+        if self.paused:
+            os.kill(self.server.process.pid, signal.SIGCONT)
+            self.paused = False
+
+
+class RedisProcess(Pausable):
     """A redis-server on 127.0.0.1 that the test crashes (SIGKILL), restarts on the same
     port, and pauses (SIGSTOP: it hangs, connections open but unanswered).
 
@@ -317,15 +332,6 @@ class RedisProcess(object):
         process.wait(servers.STOP_TIMEOUT)
 
     restart = start
-
-    def pause(self):
-        os.kill(self.server.process.pid, signal.SIGSTOP)
-        self.paused = True
-
-    def resume(self):
-        if self.paused:
-            os.kill(self.server.process.pid, signal.SIGCONT)
-            self.paused = False
 
     def stop(self):
         if self.server is not None:

@@ -28,7 +28,6 @@ are generous factors; the waits are deadline loops on real servers' I/O and logs
 import logging
 import os
 import shutil
-import signal
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -228,7 +227,7 @@ def test_a_hung_redis(request, directory):
     assert len(site.errors()) == WORKERS
 
 
-class Memcached(object):
+class Memcached(fs.Pausable):
     """A memcached of the test's own, hung with SIGSTOP."""
 
     def __init__(self, log_dir):
@@ -238,15 +237,6 @@ class Memcached(object):
 
     def start(self):
         self.server.start()
-
-    def pause(self):
-        os.kill(self.server.process.pid, signal.SIGSTOP)
-        self.paused = True
-
-    def resume(self):
-        if self.paused:
-            os.kill(self.server.process.pid, signal.SIGCONT)
-            self.paused = False
 
     def stop(self):
         self.resume()

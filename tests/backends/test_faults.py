@@ -7,8 +7,9 @@ a client that hangs up in the middle of a body.
 - **memcached down**, in process (the test reaches into python-memcached's client).
   python-memcached answers "not found" for a server it cannot reach, so only the probe
   write tells an outage from a purged record; memcached loses its data when it restarts,
-  so the session is then gone: the browser gets ``session_expired`` (reason ``idle``,
-  its session cookie dropped) once the probe sees the store working again. Until then it
+  so the session is then gone: the browser gets ``login_required`` (its activity
+  cookie's clocks had not run out; its session cookie is dropped) once the probe sees the
+  store working again. Until then it
   gets 503: python-memcached does not even try a server it found dead for
   ``dead_retry`` seconds (30 by default, and Beaker gives no way to change it), so a
   deployment answers 503 for up to 30 s after memcached is back.
@@ -42,7 +43,8 @@ from webtest import TestApp
 
 from bench import servers
 from wsgi_session_timeout import SessionTimeoutMiddleware
-from wsgi_session_timeout.testing import FileClock, ManualClock, assert_session_expired
+from wsgi_session_timeout.testing import (
+    FileClock, ManualClock, assert_login_required)
 
 from . import faults_support as fs
 from . import support
@@ -354,10 +356,10 @@ def test_memcached_down_is_a_503_not_a_sign_out(memcached, caplog):
     assert dict(browser.cookies) == cookies
     _retry_dead_memcached_servers()
     clock.advance(PROBE_INTERVAL)
-    # The probe is kept now, so the missing record is gone for good: session_expired,
-    # and the dead session cookie is dropped. Signing in again works.
+    # The probe is kept now, so the missing record is gone for good: sign in again (the
+    # activity cookie's clocks had not run out), and the dead session cookie is dropped.
     expired = browser.get("/api/me", headers=fs.XHR, status=401)
-    assert_session_expired(expired, kind="xhr", reason="idle")
+    assert_login_required(expired, kind="xhr")
     assert fs.SESSION_KEY not in browser.cookies
     warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
     assert len(warnings) == 1 and "available again" in warnings[0].getMessage(), warnings

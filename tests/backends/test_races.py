@@ -145,7 +145,7 @@ def test_sign_out_wins_over_a_request_in_flight(races):
     assert late.set_cookies().get(fs.MARKER) == "", late  # told to forget the session
     record = races.record(sid)
     assert record is None or (record.get("user") is None and record.get("cart") is None), record
-    assert_not_signed_in(browser.me(cookie=old), "session_expired")
+    assert_not_signed_in(browser.me(cookie=old), "login_required")
     assert browser.request("/page", cookie=old).text == "page /page user=None"
     assert races.record(sid) is None or races.record(sid).get("user") is None
 
@@ -170,7 +170,7 @@ def test_expiry_wins_over_a_request_in_flight(races, clock):
     assert_not_signed_in(late)
     record = races.record(sid)
     assert record is None or record.get("user") is None, record
-    assert_not_signed_in(browser.me(cookie=old), "session_expired")
+    assert_not_signed_in(browser.me(cookie=old), "login_required")
     assert browser.request("/page", cookie=old).text == "page /page user=None"
 
 
@@ -268,7 +268,7 @@ def test_concurrent_probes_never_report_an_outage(races):
         assert not unavailable, "%d of %d answered 503: %r" % (
             len(unavailable), len(replies), unavailable[0])
         for reply in replies:
-            assert_not_signed_in(reply, "session_expired")
+            assert_not_signed_in(reply, "login_required")
     assert not [key for key in races.client.scan_iter(match="*probe*")], list(
         races.client.scan_iter(match="*probe*"))[:5]
 
@@ -357,7 +357,7 @@ def test_signing_in_again_leaves_the_previous_id_dead_even_with_a_request_in_fli
     record = races.record(oid)
     assert record is None or (record.get("user") is None and record.get("cart") is None), record
     replay = browser.me(cookie=old)
-    assert_not_signed_in(replay, "session_expired")
+    assert_not_signed_in(replay, "login_required")
     assert (races.record(oid) or {}).get("user") is None, races.record(oid)
     assert browser.request("/page", cookie=old).text == "page /page user=None"
     # The new session is bob's, the late write (cart=late) never reached it, and none of

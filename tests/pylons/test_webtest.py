@@ -179,4 +179,4 @@ def test_middleware_endpoints_answer_through_pylons(browser):
     # A refused extend (not a same-origin script) is the middleware's own 403: Pylons'
     # StatusCodeRedirect must not render its HTML error page over it either.
     refused = browser.post("/_session/extend", status=403)
-    assert refused.content_type == "application/json", refused.text[:200]
+    assert refused.content_type == "application/problem+json", refused.text[:200]
