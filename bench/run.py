@@ -263,7 +263,7 @@ class Bench(object):
 TIMERS = {"cpu": time.process_time, "wall": time.perf_counter}
 
 
-def measure_times(benches, rounds, number, timer="wall"):
+def measure_times(benches, rounds, number, timer="cpu"):
     """``(times, ratios)``: ``times[backend, case, stack]`` is the median seconds per
     request over ``rounds`` rounds of ``number`` requests, ``ratios[backend, case]`` the
     median of the rounds' ratios of the middleware's time to Beaker's. Each round times
@@ -611,12 +611,13 @@ def measure_memory(tmp_dir, requests):
 
 # -- profile ------------------------------------------------------------------------------
 
-def profile(benches, requests, limit=20):
+def profile(benches, requests, timer="cpu", limit=20):
     """cProfile of the signed-in read (memory backend), one session and many, Beaker
     alone and with the middleware: each function's own calls and time per request,
     added up by module (:func:`owner` of the function's file: the middleware, Beaker,
-    the app and the benchmark's loop, the rest), then the middleware's
-    ``limit`` costliest functions, each marked with its module."""
+    the app and the benchmark's loop, the rest), then the ``limit`` functions with the
+    most own time under the middleware, each marked with its module. ``timer`` as in
+    :func:`measure_times`."""
     bench = benches["memory"]
     out = []
     row = "%-28s %-18s %10s %8s %8s %8s %8s"
@@ -629,7 +630,7 @@ def profile(benches, requests, limit=20):
             loop = request_loop(bench.stacks[name], bench.environs[name, case])
             for _ in range(min(requests, 1000)):
                 loop()  # warm
-            profiler = cProfile.Profile()
+            profiler = cProfile.Profile(TIMERS[timer])
             profiler.enable()
             for _ in range(requests):
                 loop()
@@ -642,12 +643,13 @@ def profile(benches, requests, limit=20):
                 calls[group] += nc
                 took[group] += tt
             groups = GROUPS + ("the rest",)
-            out.append(row % (case_label(case, len(bench.environs[name, case])), LABELS[name],
-                              *["%.1f" % (calls[g] / float(requests)) for g in groups],
-                              "%.1f" % (sum(calls.values()) / float(requests))))
-            out.append(row % ("", "  time (us)",
-                              *["%.1f" % (took[g] * 1e6 / requests) for g in groups],
-                              "%.1f" % (sum(took.values()) * 1e6 / requests)))
+            label = case_label(case, len(bench.environs[name, case]))
+            out.append(row % ((label, LABELS[name]) +
+                              tuple("%.1f" % (calls[g] / float(requests)) for g in groups) +
+                              ("%.1f" % (sum(calls.values()) / float(requests)),)))
+            out.append(row % (("", "  time (us)") +
+                              tuple("%.1f" % (took[g] * 1e6 / requests) for g in groups) +
+                              ("%.1f" % (sum(took.values()) * 1e6 / requests),)))
             if name == "ours":
                 listings.append((case, stats))
     for case, stats in listings:
@@ -971,9 +973,9 @@ def main(argv=None):
             load_average()))
         if args.profile:
             print()
-            print("Profile: the signed-in read, memory backend, %d requests per stack"
-                  % (number * 5))
-            print(profile(benches, number * 5))
+            print("Profile: the signed-in read, memory backend, %d requests per stack, %s time"
+                  % (number * 5, "CPU" if args.timer == "cpu" else "wall-clock"))
+            print(profile(benches, number * 5, args.timer))
         elif not all(p for p, _ in results):
             print("scripts/bench --profile shows, per module, whose functions the calls and "
                   "time are: the middleware's own, Beaker's, or the rest.")
