@@ -973,8 +973,10 @@ def main(argv=None):
             load_average()))
         if args.profile:
             print()
-            print("Profile: the signed-in read, memory backend, %d requests per stack, %s time"
-                  % (number * 5, "CPU" if args.timer == "cpu" else "wall-clock"))
+            print("Profile: the signed-in read, memory backend, %d requests per stack, %s time "
+                  "(the profiler's own overhead included: compare the columns, not the "
+                  "totals with the table's)" % (number * 5,
+                                                "CPU" if args.timer == "cpu" else "wall-clock"))
             print(profile(benches, number * 5, args.timer))
         elif not all(p for p, _ in results):
             print("scripts/bench --profile shows, per module, whose functions the calls and "
