@@ -152,12 +152,15 @@ def will_send_cookie(session, options=None):
     return bool(options.get("auto")) or dirty(session)
 
 
-def will_save(session):
-    """True when Beaker will write the session back at the end of this request."""
-    if will_send_cookie(session):
+def will_save(session, options=None):
+    """True when Beaker will write the session back at the end of this request
+    (``options``: the session's :func:`params`, when known already)."""
+    if options is None:
+        options = params(session)
+    if will_send_cookie(session, options):
         return True
     # Beaker's default writes back what it loaded, on every request that read it.
-    return bool(params(session).get("save_accessed_time", True)) and accessed(session)
+    return bool(options.get("save_accessed_time", True)) and accessed(session)
 
 
 def persist(session, secure=False):
