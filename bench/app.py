@@ -2,8 +2,9 @@
 
 The application is as small as a page can be while still using the session the way a
 signed-in page does: it reads ``session["user"]`` and answers a few bytes. ``POST
-/login`` signs ``alice`` in (with :func:`wsgi_session_timeout.login` under the
-middleware, by storing the user and saving under Beaker alone).
+/login?user=NAME`` signs ``NAME`` in (``alice`` without a query), with
+:func:`wsgi_session_timeout.login` under the middleware, by storing the user and saving
+under Beaker alone.
 
 The stacks:
 
@@ -22,24 +23,33 @@ import time
 from beaker.middleware import SessionMiddleware
 
 from wsgi_session_timeout import SessionTimeoutMiddleware, login
-from wsgi_session_timeout.state import ENVIRON_KEY
+from wsgi_session_timeout.state import FACTORY_KEY
 
 SECRET = "bench-secret-not-for-production-0123456789"
 IDLE_TIMEOUT = 1800
 ABSOLUTE_TIMEOUT = 8 * 3600
+#: The middleware's touch interval under gunicorn (see :mod:`bench.wsgi`).
+LOAD_TOUCH_INTERVAL = 1500
 USER = "alice"
 USER_KEY = "user"
 STACKS = ("bare", "beaker", "beaker_timeout", "ours")
+
+
+def user_name(number):
+    """The name of the ``number``-th benchmark user."""
+    return "user%05d" % number
 
 
 def app(environ, start_response):
     """Signs in on ``POST /login``; otherwise greets the session's user."""
     session = environ.get("beaker.session")
     if environ.get("PATH_INFO") == "/login" and environ.get("REQUEST_METHOD") == "POST":
-        if ENVIRON_KEY in environ:
-            login(environ, USER)
+        query = environ.get("QUERY_STRING", "")
+        user = query[5:] if query.startswith("user=") else USER
+        if FACTORY_KEY in environ:  # under the middleware
+            login(environ, user)
         else:
-            session[USER_KEY] = USER
+            session[USER_KEY] = user
             session.save()
         body = b"signed in"
     else:
@@ -48,7 +58,6 @@ def app(environ, start_response):
     start_response("200 OK", [("Content-Type", "text/plain; charset=utf-8"),
                               ("Content-Length", str(len(body)))])
     return [body]
-
 
 
 def beaker_options(backend, data_dir=None, url=None, namespace_class=None):

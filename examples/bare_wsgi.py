@@ -109,7 +109,19 @@ def account(req):
             "a request, reloading it sends you to the sign-in page, which brings you "
             'back here.</p><p><a href="%s">XHR demo</a></p>') % (
                 _escape(_user(req) or ""), OPTIONS["idle_timeout"], _url(req, "/ajax"))
+    if req.method == "POST":
+        body += '<p id="saved">Note saved: <q>%s</q></p>' % _escape(req.POST.get("note", ""))
+    body += _NOTE_FORM % _url(req, "/account")
     return _page(req, "Your account", body)
+
+
+# A form on a page without the client script: typed, left until the session ends, then
+# saved, it is kept by the middleware and offered back after signing in again.
+_NOTE_FORM = (
+    '<form method="post" action="%s"><p><label>A note<br>'
+    '<textarea name="note" rows="4" cols="50"></textarea></label></p>'
+    '<p><button type="submit">Save the note</button> (type one, wait for the session to '
+    'end, then save it)</p></form>')
 
 
 def ajax(req):

@@ -7,17 +7,18 @@ module only calls them in order and keeps PEP 3333's promises (``close()`` exact
 """
 
 import logging
+from datetime import timedelta
 
 from beaker.middleware import SessionMiddleware
 
-from . import breaker, classify, endpoints, events, expiry, marker, policy, protocol
-from . import registry, responses
+from . import breaker, classify, endpoints, events, expiry, held, marker, policy
+from . import protocol, registry, responses
 from . import settings as settings_module
 from . import state as state_module, store
 from .policy import GUARDED
 from .responses import send
 from .store import StoreUnavailable
-from .urls import is_login_location, strip_unsafe_came_from
+from .urls import is_login_location, request_path, strip_unsafe_came_from
 
 log = logging.getLogger("wsgi_session_timeout")
 
@@ -78,6 +79,21 @@ class SessionTimeoutMiddleware(object):
         ends the outage. ``0`` probes with every such request. Default ``1``.
     :param activity_cookie: the activity cookie's name. Default ``None``: the session
         cookie's name and ``.activity`` (``beaker.session.id.activity``).
+    :param hold_forms: keep a form that a page posts into a session which was signed in
+        and has ended (a navigation ``POST`` from this origin, urlencoded or multipart
+        without files), and offer it back, on a page that sends it with one button,
+        once the same user has signed in again. ``False`` turns this off. Not done for
+        cookie sessions (``type = cookie``): there is no store to keep it in. Default
+        ``True``.
+    :param held_form_max_bytes: a form whose ``Content-Length`` is larger (or missing)
+        is not kept; nothing more is ever read. Default ``65536``.
+    :param held_form_ttl: seconds a kept form waits for its user to sign in again.
+        Default ``600``.
+    :param held_form_hook: a callable ``(environ, fields) -> fields`` (or
+        ``package.module:name``) called before a kept form is offered back, with the
+        signed-in request's environ and the fields as a list of ``(name, value)``; it
+        returns the fields to send, so the app can put a fresh CSRF token in them.
+        Default ``None``.
     :param max_idle_timeout: the longest idle timeout a session may be given of its own
         (``login(environ, user, idle_timeout=...)``, ``timeouts``, ``set_timeouts``);
         longer ones are cut to it. Default: ``idle_timeout`` (sessions may be given
@@ -219,6 +235,15 @@ class SessionTimeoutMiddleware(object):
                                preflight=policy.is_preflight(environ))
         if action == policy.SIGN_IN:
             return exchange.sign_in()
+        if s.hold_forms and exchange.where != policy.EXEMPT:
+            if exchange.state.verdict.signed_in:
+                if _HELD_COOKIE in environ.get("HTTP_COOKIE", ""):
+                    return exchange.offer_held()
+            elif environ.get("REQUEST_METHOD") == "POST" and exchange.state.has_cookie and \
+                    held.refusal(environ, s.held_form_max_bytes) is None:
+                # The app decides, and may read the form before it sends the browser to
+                # its login page: the form is kept from a copy of the body.
+                held.keep_readable(environ)
         return exchange.run()
 
     def _probe_clock(self):
@@ -297,6 +322,7 @@ class _Exchange(object):
         self.replace = None
         self.forwarded = False
         self.started = False
+        self.pending = []  # headers the response carries besides the session's
         session = environ.get("beaker.session")
         if session is None:
             if middleware.beaker is None:
@@ -316,10 +342,13 @@ class _Exchange(object):
 
     def _knows(self, header, session):
         """True when ``header`` may carry the session cookie or the activity cookie."""
-        middleware = self.middleware
-        key = middleware.cookie_key or store.params(session).get("key", "beaker.session.id")
-        cookie = middleware.activity_cookie or marker.name_for(key)
+        key = self._session_key(session)
+        cookie = self.middleware.activity_cookie or marker.name_for(key)
         return cookie in header or store.sends_cookie(header, key)
+
+    def _session_key(self, session):
+        return self.middleware.cookie_key or store.params(session).get(
+            "key", "beaker.session.id")
 
     def _new_state(self, header):
         middleware = self.middleware
@@ -344,7 +373,77 @@ class _Exchange(object):
         state = self.state or self.get_state()
         response = responses.sign_in(kind, consulted, state.verdict, self.environ,
                                      self.middleware.settings)
+        if kind == classify.NAVIGATION:
+            self.hold_form()
         return self.reply(response)
+
+    # -- forms posted into an ended session (held.py) -------------------------------------
+
+    def hold_form(self):
+        """Keep the fields of a navigation ``POST`` that met a session which was signed
+        in and has ended, and set the held-form cookie on the answer (see :mod:`held`).
+        A form that cannot be kept is not: the answer is the same either way."""
+        s = self.middleware.settings
+        state = self.state
+        environ = self.environ
+        if not s.hold_forms or state is None or self.where == policy.EXEMPT or \
+                environ.get("REQUEST_METHOD") != "POST" or \
+                held.refusal(environ, s.held_form_max_bytes) is not None:
+            return  # never the login page's own form, nor a public path's
+        try:
+            user = state.ended_user()
+            if user is None:
+                return  # never signed in: no one to tie the form to
+            fields = held.read_fields(environ)
+            if not fields:
+                return
+            real = state.real()
+            token = held.new_token()
+            kept = held.record(user, fields, environ, state.now, s.held_form_ttl)
+            if not store.keep_held(real, token, kept, s.held_form_ttl):
+                return  # a cookie session: no store to keep it in
+            name = held.cookie_name(self._session_key(self.session))
+            earlier = held.token_from(environ.get("HTTP_COOKIE"), name)
+            if earlier is not None:
+                store.take_held(real, earlier)  # a later post replaces it
+        except StoreUnavailable as exc:
+            log.warning("a form posted into an ended session was not kept: %s",
+                        type(exc).__name__)
+            return
+        attributes = self._cookie_attributes()._replace(
+            expires=timedelta(seconds=s.held_form_ttl))
+        self.pending.append(marker.set_cookie(name, token, attributes))
+
+    def offer_held(self):
+        """Answer a signed-in page load that carries the held-form cookie: the confirm
+        page when the kept form is this user's and still current, else the app's answer.
+        The record is removed and the cookie dropped either way (one use only)."""
+        environ = self.environ
+        name = held.cookie_name(self._session_key(self.session))
+        token = held.token_from(environ.get("HTTP_COOKIE"), name)
+        if token is None or not held.wants_offer(environ):
+            return self.run()
+        s = self.middleware.settings
+        state = self.state
+        try:
+            real = state.real()
+            kept = store.take_held(real, token)
+        except StoreUnavailable:
+            return self.run()  # the app answers; the form may be offered next time
+        self.pending.append(marker.delete_cookie(name, self._cookie_attributes()))
+        if not held.is_current(kept, real.get(s.auth_key), state.now):
+            return self.run()  # another user's, or too old: gone for good
+        fields = list(kept["fields"])
+        if s.held_form_hook is not None:
+            fields = list(s.held_form_hook(environ, fields))
+        back = kept.get("back") or request_path(dict(
+            environ, PATH_INFO="/", QUERY_STRING=""))
+        return self.reply(responses.held_form(kept["action"], kept["enctype"], fields,
+                                              back))
+
+    def _cookie_attributes(self):
+        return marker.Attributes.of(store.params(self.session),
+                                    self.environ.get("wsgi.url_scheme") == "https")
 
     def unavailable(self):
         kind, consulted = classify.classify(self.environ)
@@ -372,7 +471,7 @@ class _Exchange(object):
         if state is None and store.accessed(self.session) and \
                 store.real(self.session).get(self.middleware.settings.auth_key) is not None:
             state = self.get_state()  # the app signed in by itself
-        extra = []
+        extra = list(self.pending)
         if state is not None:
             try:
                 state.finish()
@@ -428,10 +527,14 @@ class _Exchange(object):
         state = self.state
         outage = state is not None and state.outage
         if not self.forwarded and (outage or status[:1] in "345"):
-            action = self._judge(status, headers, exc_info, outage)
+            action, to_login = self._judge(status, headers, exc_info, outage)
             if action != policy.PASS:
                 self.replace = action
                 return _discard
+            if to_login and state is not None and not state.verdict.signed_in:
+                # The app's own redirect to its login page for a form posted into an
+                # ended session: the form is kept all the same.
+                self.hold_form()
         self.replace = None
         if not outage:
             try:
@@ -460,13 +563,15 @@ class _Exchange(object):
                                              self.middleware.settings.login_url)
         if to_login:
             kind = classify.classify(self.environ)[0]
-        return policy.decide(self.where, verdict, outage=outage,
-                             preflight=policy.is_preflight(self.environ), kind=kind,
-                             status=status, challenged=challenged, to_login=to_login,
-                             failing=exc_info is not None)
+        action = policy.decide(self.where, verdict, outage=outage,
+                               preflight=policy.is_preflight(self.environ), kind=kind,
+                               status=status, challenged=challenged, to_login=to_login,
+                               failing=exc_info is not None)
+        return action, to_login and kind == classify.NAVIGATION
 
 
 EXPIRES_IN = protocol.EXPIRES_IN_HEADER
+_HELD_COOKIE = protocol.HELD_COOKIE_SUFFIX + "="
 _ANONYMOUS = expiry.ANONYMOUS_VERDICT
 
 

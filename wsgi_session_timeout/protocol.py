@@ -43,6 +43,14 @@ CLIENT = "client.js"
 #: Seconds a client is asked to wait before retrying during a store outage.
 RETRY_AFTER = 5
 
+#: The held-form cookie's name is the session cookie's name and this
+#: (``beaker.session.id.held``): it carries the random token of a form posted into an
+#: ended session, kept until the same user signs in again.
+HELD_COOKIE_SUFFIX = ".held"
+#: The confirm page's form carries this class, and its button this name, so a page script
+#: or a test can find them.
+HELD_FORM_CLASS = "session-timeout-held-form"
+
 
 def for_client():
     """The names the client script needs, as a dict it is served with."""

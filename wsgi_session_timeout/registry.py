@@ -153,7 +153,7 @@ def end(handle, user, session_ids, now, reason):
     take them out of the index."""
     session_ids = list(session_ids)
     for sid in session_ids:
-        store.end(handle, sid, now, reason)
+        store.end(handle, sid, now, user, reason)
     if session_ids:
         signed_out(handle, user, session_ids)
     return session_ids

@@ -12,7 +12,7 @@ import json
 
 from webob import Response
 
-from . import classify, protocol
+from . import classify, held, protocol
 from ._compat import status_reasons
 from .urls import login_location, request_path, same_origin_path
 
@@ -113,6 +113,69 @@ def sign_in(kind, consulted, verdict, environ, settings):
                    login_url=location)
 
 
+#: What the confirm page says. Plain text; every value is HTML-escaped.
+HELD_TEXTS = {
+    "title": "Send your form again?",
+    "intro": ("Your session had ended when this form was sent, so it did not reach the "
+              "site. You have signed in again: check what will be sent, then send it."),
+    "fields": "Fields to send to %s:",
+    "hidden": "(not shown)",
+    "empty": "(empty)",
+    "send": "Send the form again",
+    "discard": "Discard it",
+}
+#: Values longer than this are shortened on the page (never in the form itself).
+HELD_SHOWN_CHARS = 400
+
+_HELD_PAGE = (
+    '<!DOCTYPE html>\n<html><head><meta charset="utf-8">'
+    '<meta name="viewport" content="width=device-width, initial-scale=1">'
+    '<title>%(title)s</title></head>'
+    '<body style="font: 16px/1.5 sans-serif; margin: 1.5rem; max-width: 50rem">'
+    '<h1>%(title)s</h1><p>%(intro)s</p>'
+    '<form class="%(form_class)s" method="post" action="%(action)s" enctype="%(enctype)s">'
+    '%(inputs)s<p>%(fields)s</p>'
+    '<table style="border-collapse: collapse">%(rows)s</table>'
+    '<p><button type="submit">%(send)s</button> <a href="%(back)s">%(discard)s</a></p>'
+    '</form></body></html>\n')
+_HELD_ROW = ('<tr><th scope="row" style="text-align: left; vertical-align: top; '
+             'padding: .2rem 1rem .2rem 0">%s</th><td style="white-space: pre-wrap">%s'
+             '</td></tr>')
+#: The confirm page loads nothing, may only post to this site, and may only be framed by
+#: it (a confirmation that another site could overlay would not be the user's).
+HELD_POLICY = ("default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; "
+               "frame-ancestors 'self'; base-uri 'none'")
+
+
+def held_form(action, enctype, fields, back):
+    """The page that offers a kept form back: what will be sent (values of fields whose
+    names look secret are not shown) and one button that posts ``fields`` to ``action``
+    with ``enctype``. Nothing is sent until the user presses it."""
+    inputs = "".join('<input type="hidden" name="%s" value="%s">' % (
+        _attribute(name), _attribute(value)) for name, value in fields)
+    rows = []
+    for name, value in fields:
+        if held.is_secret(name):
+            shown = "<em>%s</em>" % HELD_TEXTS["hidden"]
+        elif not value:
+            shown = "<em>%s</em>" % HELD_TEXTS["empty"]
+        else:
+            if len(value) > HELD_SHOWN_CHARS:
+                value = value[:HELD_SHOWN_CHARS] + u"\u2026"
+            shown = _html_escape(value)
+        rows.append(_HELD_ROW % (_html_escape(name), shown))
+    body = _HELD_PAGE % {
+        "title": HELD_TEXTS["title"], "intro": HELD_TEXTS["intro"],
+        "form_class": protocol.HELD_FORM_CLASS, "action": _attribute(action),
+        "enctype": _attribute(enctype), "inputs": inputs,
+        "fields": HELD_TEXTS["fields"] % ("<code>%s</code>" % _html_escape(action)),
+        "rows": "".join(rows), "send": HELD_TEXTS["send"], "back": _attribute(back),
+        "discard": HELD_TEXTS["discard"]}
+    return answer("200 OK", body.encode("utf-8"), protocol.HTML, [
+        ("Content-Security-Policy", HELD_POLICY), ("X-Frame-Options", "SAMEORIGIN"),
+        ("Referrer-Policy", "same-origin"), ("Vary", "Cookie")])
+
+
 def unavailable(kind, consulted):
     """The answer to a request that needs the session while the store is down: ``503``
     with ``Retry-After``, nothing that signs the user out."""
@@ -143,3 +206,10 @@ def _quoted(value):
 def _html_escape(value):
     return (value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
             .replace('"', "&quot;"))
+
+
+def _attribute(value):
+    """``value`` for a quoted HTML attribute, line breaks included: the HTML parser
+    turns a raw CR LF into LF, a character reference survives as it is."""
+    return (_html_escape(value).replace("'", "&#39;").replace("\r", "&#13;")
+            .replace("\n", "&#10;"))

@@ -76,6 +76,11 @@ def as_seconds(name, value):
     return as_int(name, value, minimum=1)
 
 
+def as_positive(name, value):
+    """A whole number, 1 or more."""
+    return as_int(name, value, minimum=1)
+
+
 def as_interval(name, value):
     """Zero or more seconds, or ``None`` for the default."""
     if _is_none(value):
@@ -178,12 +183,12 @@ def as_xhr_status(name, value):
 
 
 def _imported(name, value):
-    """The object an ini string ``package.module:name`` names; anything else as given."""
+    """``value``, or the object an ini string ``package.module:name`` names."""
     if isinstance(value, string_types) and ":" in value:
         module_name, _, attr = value.strip().partition(":")
         try:
             module = __import__(module_name, fromlist=["__name__"])
-            value = getattr(module, attr)
+            return getattr(module, attr)
         except (ImportError, AttributeError, ValueError) as exc:
             _fail(name, value, "cannot import it: %s" % exc)
     return value
@@ -199,6 +204,17 @@ def as_callable(name, value):
 
 
 def as_hook(name, value):
+    """``None``, a callable, or an ini string ``package.module:name`` naming one."""
+    if _is_none(value):
+        return None
+    hook = _imported(name, value)
+    if not callable(hook):
+        _fail(name, value, "expected a callable (environ, fields) -> fields, "
+                           "or 'package.module:name' naming one")
+    return hook
+
+
+def as_optional_callable(name, value):
     """``None``, a callable, or an ini string ``package.module:name`` naming one."""
     if _is_none(value):
         return None
@@ -252,10 +268,14 @@ OPTIONS = (
     ("endpoint_prefix", as_prefix, "/_session"),
     ("activity_cookie", as_cookie_name, None),
     ("store_probe_interval", as_probe_interval, 1.0),
+    ("hold_forms", as_bool, True),
+    ("held_form_max_bytes", as_positive, 65536),
+    ("held_form_ttl", as_positive, 600),
+    ("held_form_hook", as_hook, None),
     ("max_idle_timeout", as_seconds, None),
     ("max_absolute_timeout", as_seconds, None),
-    ("timeouts", as_hook, None),
-    ("on_event", as_hook, None),
+    ("timeouts", as_optional_callable, None),
+    ("on_event", as_optional_callable, None),
     ("max_sessions", as_max_sessions, None),
 )
 _CONVERTERS = dict((name, conv) for name, conv, _ in OPTIONS)

@@ -117,6 +117,11 @@ class SessionState(object):
         self.outage = False  # the store failed during this request
         self.read_only = False
         self.id_at_start = None
+        #: The user the session held when the request started, before an expired
+        #: session was cleared (``None``: not signed in, or no session to read).
+        self.user_at_start = None
+        #: The verdict :meth:`start` reached (``None`` until it ran).
+        self.started_with = None
         self._real = None
         self._marker_key = None
 
@@ -172,12 +177,16 @@ class SessionState(object):
         :data:`PASSIVE` (not recorded) or :data:`EXTEND` (recorded now). With
         ``writes=False`` nothing about the session changes, not even an expired one.
         """
+        self.started_with = verdict = self._start(activity, writes)
+        return verdict
+
+    def _start(self, activity, writes):
         self.read_only = not writes
         if not self.has_cookie:
             return self._lost(None, writes)
         real = self.real()
         self.id_at_start = real.id
-        user = real.get(self.settings.auth_key)
+        user = self.user_at_start = real.get(self.settings.auth_key)
         if user is None:
             return self._lost(real, writes)
         if store.is_cookie_session(real) and real.get(LOGIN_AT) is not None and \
@@ -313,6 +322,19 @@ class SessionState(object):
     def _save(self):
         self.session.save()
 
+    def ended_user(self):
+        """The user who was signed in on the session this request came with, when that
+        session has ended (expired now, or ended before: signed out elsewhere, revoked),
+        else ``None``. Reads the store only when the session was already gone."""
+        if self.started_with is None or self.started_with.signed_in or \
+                self.verdict.signed_in or not self.has_cookie:
+            return None
+        if self.user_at_start is not None:
+            return self.user_at_start
+        if self.id_at_start is None or self.outage:
+            return None
+        return store.ended_user(self.real(), self.id_at_start)
+
     # -- called by the app ----------------------------------------------------------------
 
     def login(self, user, idle_timeout=None, absolute_timeout=None):
@@ -392,7 +414,7 @@ class SessionState(object):
             registry.entry(self.now, agent, self.absolute_timeout), self.now)
         self._emit(events.SIGN_IN, user, None, real.id)
         for session_id in replaced:
-            store.end(real, session_id, self.now, expiry.REPLACED)
+            store.end(real, session_id, self.now, user, expiry.REPLACED)
             self._emit(events.REVOKED, user, expiry.REPLACED, session_id)
 
     def _rotate(self, real):
@@ -433,7 +455,7 @@ class SessionState(object):
             self._save()
             return
         if not real.is_new:
-            store.end(real, real.id, self.now, reason)
+            store.end(real, real.id, self.now, real.get(self.settings.auth_key), reason)
         real.clear()
         store.new_id(real, _wall_clock())
         self.drop_cookie = True
@@ -458,7 +480,7 @@ class SessionState(object):
             return
         if user is None:
             return
-        if was_signed_in and not self.logged_in and store.will_save(self.session) and \
+        if was_signed_in and not self.logged_in and store.will_save(self.session, self.options) and \
                 store.was_ended(real):
             # Another request signed this session out (or expired it) while this one
             # ran: whatever this one saves must not bring it back.
@@ -498,7 +520,7 @@ class SessionState(object):
         """The app removed the user, or gave the session a new id (``invalidate()``):
         the id the request started with is ended for good."""
         if not store.is_cookie_session(real) and self.id_at_start is not None:
-            store.end(real, self.id_at_start, self.now, SIGNED_OUT)
+            store.end(real, self.id_at_start, self.now, reason=SIGNED_OUT)
         self._signed_out(real, self.user, self.id_at_start)
         if user is not None:
             # invalidate() and a new sign-in in one request: a new session of its own.

@@ -159,12 +159,15 @@ def will_send_cookie(session, options=None):
     return bool(options.get("auto")) or dirty(session)
 
 
-def will_save(session):
-    """True when Beaker will write the session back at the end of this request."""
-    if will_send_cookie(session):
+def will_save(session, options=None):
+    """True when Beaker will write the session back at the end of this request
+    (``options``: the session's :func:`params`, when known already)."""
+    if options is None:
+        options = params(session)
+    if will_send_cookie(session, options):
         return True
     # Beaker's default writes back what it loaded, on every request that read it.
-    return bool(params(session).get("save_accessed_time", True)) and accessed(session)
+    return bool(options.get("save_accessed_time", True)) and accessed(session)
 
 
 def persist(session, secure=False):
@@ -197,15 +200,25 @@ def _namespace(session, name):
                                    **session.namespace_args)
 
 
-def end(session, session_id, now, reason=None):
-    """End ``session_id`` for good: drop its record and leave a note beside it (saying
-    why, when ``reason`` is given), so a request still in flight cannot save it back to
-    life. Nothing to do for a cookie session (its data lives in the browser's cookie,
-    which the caller replaces)."""
+def end(session, session_id, now, user=None, reason=None):
+    """End ``session_id`` for good: drop its record and leave a note beside it, so a
+    request still in flight cannot save it back to life. The note also says which
+    ``user`` was signed in, so a form posted into the ended session can be tied to them
+    (:func:`ended_user`), and why, when ``reason`` is given (:func:`ended_reason`).
+    Nothing to do for a cookie session (its data lives in the browser's cookie, which
+    the caller replaces)."""
     if is_cookie_session(session):
         return
     call(_drop_record, session, session_id)
-    call(_mark_ended, session, session_id, now, reason)
+    call(_mark_ended, session, session_id, now, user, reason)
+
+
+def ended_user(session, session_id):
+    """The user the note of an ended ``session_id`` names, or ``None`` (no note, no
+    user in it, or a cookie session)."""
+    if is_cookie_session(session) or not session_id:
+        return None
+    return call(_ended_user, session, session_id)
 
 
 def was_ended(session):
@@ -224,14 +237,25 @@ def ended_reason(session, session_id):
     return call(_ended_reason, session, session_id)
 
 
-def _mark_ended(session, session_id, now, reason):
+def _mark_ended(session, session_id, now, user, reason):
     namespace = _namespace(session, "%s.ended" % session_id)
     namespace.acquire_write_lock()
     try:
         # A bare time is what earlier versions wrote: both mean "ended".
         namespace["ended"] = (now, reason) if reason else now
+        if user is not None:
+            namespace["user"] = user
     finally:
         namespace.release_write_lock()
+
+
+def _ended_user(session, session_id):
+    namespace = _namespace(session, "%s.ended" % session_id)
+    namespace.acquire_read_lock()
+    try:
+        return namespace["user"] if "user" in namespace else None
+    finally:
+        namespace.release_read_lock()
 
 
 def _absent(namespace):
@@ -445,6 +469,60 @@ def handle(options):
     if isinstance(session, OwnSession):
         session._with_ttl()
     return session
+
+
+# -- held forms ---------------------------------------------------------------------------
+
+def keep_held(session, token, record, ttl):
+    """Keep ``record`` (a form posted into an ended session) under ``token`` in the
+    session's own store, for ``ttl`` seconds where the backend expires records itself
+    (Redis); the record carries its own expiry for the others. Returns ``False`` for a
+    cookie session, which has no store to keep it in."""
+    if is_cookie_session(session):
+        return False
+    call(_keep_held, session, token, record, ttl)
+    return True
+
+
+def take_held(session, token):
+    """The record kept under ``token``, removed from the store (one use only), or
+    ``None``."""
+    if is_cookie_session(session):
+        return None
+    return call(_take_held, session, token)
+
+
+def _held_namespace(session, token, ttl=None):
+    args = dict(session.namespace_args)
+    if ttl is not None:
+        args["timeout"] = ttl + 60  # the store may drop it a minute after it is useless
+    return session.namespace_class(HELD_NAMESPACE % token, data_dir=session.data_dir,
+                                   digest_filenames=False, **args)
+
+
+HELD_NAMESPACE = "wsgi_session_timeout.held.%s"
+
+
+def _keep_held(session, token, record, ttl):
+    namespace = _held_namespace(session, token, ttl)
+    namespace.acquire_write_lock()
+    try:
+        namespace["held"] = record
+    finally:
+        namespace.release_write_lock()
+
+
+def _take_held(session, token):
+    namespace = _held_namespace(session, token)
+    namespace.acquire_write_lock()
+    try:
+        if "held" not in namespace:
+            return None
+        record = namespace["held"]
+        del namespace["held"]
+        return record
+    finally:
+        namespace.release_write_lock()
 
 
 def probe(session):

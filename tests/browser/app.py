@@ -13,7 +13,9 @@ Routes, under each mount:
 - ``/login`` (GET form, POST signs in any name and goes to ``came_from``), ``/logout``
 - ``/app/<page>``: ``pages/<page>.html``, protected. Query parameters become ``data-``
   attributes of the client script's tag (``?mode=dialog`` -> ``data-mode="dialog"``).
-- ``/app/submitted``: a form's target, protected; shows what it received.
+- ``/app/submitted``: a form's target, protected; shows what it received (a ``GET``:
+  "Nothing saved").
+- ``/app/plain-form``: a form page without the client script (a legacy page).
 - ``/api/echo``: JSON ``{user, method, msg, lib}``, protected.
 - ``/api/fragment``: an HTML fragment for htmx, protected.
 - ``/api/end-others`` (POST): "sign out other devices", protected.
@@ -154,7 +156,11 @@ def page(req):
 
 def submitted(req):
     if req.method != "POST":
-        return _html("<h1>Method not allowed</h1>", 405)
+        # What a browser shows after signing in with came_from = a form's action, when
+        # the form was not kept: the app's own page, no error.
+        return _html('<!DOCTYPE html><html><head><meta charset="utf-8"><title>Nothing '
+                     'saved</title><link rel="icon" href="data:,"></head><body><h1>Nothing '
+                     'saved</h1></body></html>')
     rows = "".join('<dt>%s</dt><dd id="field-%s">%s</dd>' % (_escape(k), _escape(k),
                                                               _escape(v))
                    for k, v in req.POST.items())

@@ -1,7 +1,12 @@
 """A form submitted after the session ended is held, the user signs in inside the page,
 and the form goes through with what was typed (whatever the mode: a navigation to the
-login page would lose it)."""
+login page would lose it). The page asks the server before it sends a form when its news
+of the session is a few seconds old, so a session that ended where the page could not
+see it (a server clock ahead, a sign-out in another browser, a revoked session) is
+caught too. Without the script, the middleware keeps the form and offers it back after
+sign-in (held.py)."""
 
+from beaker.container import MemoryNamespaceManager
 from playwright.sync_api import expect
 
 from .app import IDLE_TIMEOUT
@@ -55,3 +60,122 @@ def test_sign_in_again_keeps_a_page_with_typed_data(browser, server):
     assert page.url == browser.url("/app/form")
     expect(page.get_by_label("Your review")).to_have_value(REVIEW)
     assert browser.status()["authenticated"] is True
+
+
+# -- the page did not know: it asks before it sends ------------------------------------------
+
+def later_in_the_page(browser, seconds=10):
+    """Time passes in the page only: its news of the session gets stale (past the
+    script's few seconds), while its countdown still shows minutes left."""
+    browser.context.clock.fast_forward(seconds * 1000)
+
+
+def save_and_sign_in_again(browser, server, page):
+    before = len(server.requests_to("/app/submitted"))  # the server runs for every test
+    page.get_by_role("button", name="Save review").click()
+    expect(relogin_dialog(page)).to_be_visible()
+    assert len(server.requests_to("/app/submitted")) == before  # held, not sent
+    sign_in_in_dialog(page)
+    page.wait_for_url(browser.url("/app/submitted"))
+    expect(page.locator("#saved-by")).to_have_text("Saved for alice.")
+    expect(page.locator("#field-comment")).to_have_text(REVIEW.replace("\n", "\r\n"))
+    expect(page.locator("#field-action")).to_have_text("save")
+    assert len(server.requests_to("/app/submitted")) == before + 1
+
+
+def test_a_form_sent_when_the_server_ended_the_session_unseen_is_held(browser, server):
+    page = browser.new_page()
+    browser.sign_in(page, then="/app/form")
+    page.get_by_label("Your review").fill(REVIEW)
+    browser.advance(IDLE_TIMEOUT + 1, pages=False)  # a server whose clock runs ahead
+    later_in_the_page(browser)
+    assert page.evaluate("SessionTimeout.remaining()") > 500  # the page has no idea
+    save_and_sign_in_again(browser, server, page)
+
+
+def test_a_form_sent_after_a_sign_out_in_another_browser_is_held(browser, server, chromium):
+    page = browser.new_page()
+    browser.sign_in(page, then="/app/form")
+    page.get_by_label("Your review").fill(REVIEW)
+    other = chromium.new_context(base_url=server.url)
+    try:
+        other.add_cookies(browser.context.cookies())
+        response = other.request.get(browser.url("/logout"), max_redirects=0)
+        assert response.status == 303
+        response.dispose()
+    finally:
+        other.close()
+    later_in_the_page(browser)
+    save_and_sign_in_again(browser, server, page)
+
+
+def test_a_form_sent_after_the_session_was_revoked_is_held(browser, server):
+    page = browser.new_page()
+    browser.sign_in(page, then="/app/form")
+    page.get_by_label("Your review").fill(REVIEW)
+    # The store restarted empty: every session is gone (the browser's marker says its
+    # own would still be live).
+    MemoryNamespaceManager.namespaces.dict.clear()
+    later_in_the_page(browser)
+    save_and_sign_in_again(browser, server, page)
+
+
+def test_a_form_sent_on_stale_news_of_a_live_session_goes_after_one_check(browser, server):
+    page = browser.new_page()
+    browser.sign_in(page, then="/app/form")
+    page.get_by_label("Your review").fill(REVIEW)
+    later_in_the_page(browser)
+    checks = len(server.requests_to("/_session/status"))
+    page.get_by_role("button", name="Save review").click()
+    page.wait_for_url(browser.url("/app/submitted"))
+    expect(page.locator("#field-comment")).to_have_text(REVIEW.replace("\n", "\r\n"))
+    expect(page.locator("#field-action")).to_have_text("save")
+    assert len(server.requests_to("/_session/status")) == checks + 1
+
+
+# -- no script: the server keeps the form ---------------------------------------------------
+
+def test_without_the_script_the_form_reaches_the_app_after_sign_in(browser, server):
+    page = browser.new_page()
+    browser.sign_in(page)
+    page.goto(browser.url("/app/plain-form"))
+    page.get_by_label("Your review").fill(REVIEW)
+    browser.advance(IDLE_TIMEOUT + 1)
+
+    page.get_by_role("button", name="Save review").click()
+    page.wait_for_url(browser.url("/login?came_from=%2Fapp%2Fsubmitted"))
+    assert server.requests_to("/app/submitted")[-1][0] == "POST"  # met the ended session
+    page.get_by_label("Name").fill("alice")
+    page.get_by_role("button", name="Sign in").click()
+
+    page.wait_for_url(browser.url("/app/submitted"))
+    expect(page.get_by_role("heading", name="Send your form again?")).to_be_visible()
+    confirm = page.locator("table")
+    expect(confirm).to_contain_text("comment")
+    expect(confirm).to_contain_text("Would order again.")
+    expect(confirm).to_contain_text("csrf_token")
+    expect(confirm).not_to_contain_text("page-token")  # a secret-looking field: name only
+    assert server.requests_to("/app/submitted")[-1][0] == "GET"  # nothing sent yet
+
+    page.get_by_role("button", name="Send the form again").click()
+    expect(page.locator("#saved-by")).to_have_text("Saved for alice.")
+    expect(page.locator("#field-comment")).to_have_text(REVIEW.replace("\n", "\r\n"))
+    expect(page.locator("#field-action")).to_have_text("save")
+    expect(page.locator("#field-csrf_token")).to_have_text("page-token")
+    page.goto(browser.url("/app/submitted"))  # one use only: the app's own page now
+    expect(page.locator("h1")).to_have_text("Nothing saved")
+
+
+def test_without_the_script_another_user_never_sees_the_form(browser, server):
+    page = browser.new_page()
+    browser.sign_in(page)
+    page.goto(browser.url("/app/plain-form"))
+    page.get_by_label("Your review").fill(REVIEW)
+    browser.advance(IDLE_TIMEOUT + 1)
+    page.get_by_role("button", name="Save review").click()
+    page.wait_for_url(browser.url("/login?came_from=%2Fapp%2Fsubmitted"))
+    page.get_by_label("Name").fill("mallory")
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(browser.url("/app/submitted"))
+    expect(page.locator("h1")).to_have_text("Nothing saved")  # the app's own page
+    assert "Would order again" not in page.content()

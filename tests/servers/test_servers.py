@@ -2,14 +2,16 @@
 configs, one and several workers), waitress, uWSGI (several processes), wsgiref (the
 script itself) and scripts/demo. Each tells the same story (support.check_expiry)."""
 
+import html
 import os
+import re
 import subprocess
 import sys
 
 import pytest
 
 from .support import (
-    EXAMPLES, NAV, REPO, Client, Server, check_expiry, demo_env, free_port, serve,
+    EXAMPLES, NAV, REPO, Client, Server, _path, check_expiry, demo_env, free_port, serve,
     venv_tool)
 
 
@@ -121,3 +123,36 @@ def test_scripts_demo(request, tmp_dir, clock, clock_file):
     reply = Client(server.url).get("/", headers=NAV)
     assert reply.status == 200 and "Session timeout demo" in reply.text, reply
     check_expiry(server, clock)
+
+
+def test_a_form_posted_into_an_ended_session_is_sent_after_sign_in(
+        request, tmp_dir, clock, clock_file):
+    """The form is kept in the file store by one worker and offered back by whichever
+    worker serves the page after sign-in (gunicorn, three workers, no client script)."""
+    server = gunicorn(request, tmp_dir, clock_file, "paste.ini", 3)
+    client = Client(server.url)
+    form_post = dict(NAV, Origin=server.url, **{"Sec-Fetch-Site": "same-origin",
+                                                "Sec-Fetch-Mode": "navigate"})
+    reply = client.post("/login", {"name": "alice", "came_from": "/account"})
+    assert reply.status in (302, 303), reply
+    clock.advance(31)
+
+    note = "Typed before the session ended: <b>bold</b> & \u00fcml\u00e4uts\r\nline two"
+    reply = client.post("/account", {"note": note}, headers=form_post)
+    assert reply.status == 303, reply
+    assert _path(reply.headers["Location"]) == "/login?came_from=%2Faccount"
+    assert "beaker.session.id.held" in client.cookie_names()
+
+    client.post("/login", {"name": "alice", "came_from": "/account"})
+    page = client.get("/account", headers=NAV)
+    assert page.status == 200 and "Send your form again?" in page.text, page
+    assert page.headers["Cache-Control"] == "no-store"
+    assert "beaker.session.id.held" not in client.cookie_names()
+    fields = [(html.unescape(k), html.unescape(v)) for k, v in re.findall(
+        r'<input type="hidden" name="([^"]*)" value="([^"]*)">', page.text)]
+    assert fields == [("note", note)]
+
+    reply = client.post("/account", fields, headers=form_post)
+    assert reply.status == 200, reply
+    assert "Note saved: <q>%s</q>" % html.escape(note) in reply.text
+    assert "Send your form again?" not in client.get("/account", headers=NAV).text

@@ -33,7 +33,7 @@
     fetch: true,             // wrap window.fetch
     xhr: true,               // wrap XMLHttpRequest (jQuery, YUI 2 and 3, htmx, ...)
     htmx: true,              // htmx events, for when xhr is off
-    forms: true,             // hold POST forms submitted after expiry
+    forms: true,             // POST forms: checked when news is stale, held after expiry
     tabs: true,              // agree with the other tabs (BroadcastChannel, localStorage)
     css: true,               // inject the default CSS once
     classPrefix: "session-timeout",

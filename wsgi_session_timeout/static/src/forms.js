@@ -3,6 +3,12 @@
 
   var resubmitting = null;
   var heldForm = null;     // {form, submitter}: a submission held until sign-in
+  var confirming = null;   // {form, submitter}: a submission waiting for the status check
+
+  // News about the session older than this is confirmed with the status endpoint before
+  // a form is sent: the session may have ended where this page cannot see it (a sign-out
+  // in another browser, a revoked session, a store restart, a server clock running ahead).
+  var FORM_CHECK_MS = 5000;
 
   function hasHeldForm() {
     return !!heldForm;
@@ -10,14 +16,6 @@
 
   function dropHeldForm() {
     heldForm = null;
-  }
-
-  function knownEnded() {
-    if (state.status === "expired") {
-      return true;
-    }
-    var left = remainingMs();
-    return state.status === "active" && left !== null && left <= 0;
   }
 
   function onSubmit(event) {
@@ -28,26 +26,39 @@
     if (form === resubmitting) {
       return;
     }
+    if (confirming && confirming.form === form) {
+      event.preventDefault();  // pressed again while the status is being checked
+      return;
+    }
     var submitter = event.submitter || null;
     var method = ((submitter && submitter.getAttribute("formmethod")) ||
                   form.getAttribute("method") || "get").toLowerCase();
     var action = (submitter && submitter.getAttribute("formaction")) ||
                  form.getAttribute("action") || window.location.href;
     // A GET form keeps what was typed in its URL, which came_from carries through sign-in.
-    if (method !== "post" || !sameOrigin(absolute(action)) || !knownEnded() ||
+    if (method !== "post" || !sameOrigin(absolute(action)) ||
         form.hasAttribute("data-session-timeout-ignore")) {
       return;
     }
+    var plan = formPlan(state.status, remainingMs(), knowledgeAgeMs(), FORM_CHECK_MS);
+    if (plan === "send") {
+      return;
+    }
     event.preventDefault();
-    heldForm = { form: form, submitter: submitter };
-    if (state.status === "expired") {
+    var pending = { form: form, submitter: submitter };
+    if (plan === "hold") {
+      heldForm = pending;
       return holdForm();
     }
+    confirming = pending;
     checkStatus(function () {
+      confirming = null;
       if (state.status === "expired" || state.status === "anonymous") {
+        heldForm = pending;
         holdForm();
-      } else if (heldForm && state.status === "active") {
-        resubmit();
+      } else if (document.documentElement.contains(pending.form)) {
+        // Signed in (or the server could not be asked: it answers the form itself).
+        sendForm(pending);
       }
     });
   }
@@ -71,6 +82,12 @@
     if (emit("sessiontimeout:beforeresubmit", { form: held.form }, true).defaultPrevented) {
       return;
     }
+    sendForm(held);
+  }
+
+  // Submit a form this script stopped, as the user's own submit would have: with the
+  // button they pressed, and through the page's own submit listeners.
+  function sendForm(held) {
     resubmitting = held.form;
     try {
       if (held.form.requestSubmit) {

@@ -53,6 +53,11 @@
     return state.remainingMs - elapsed(state.base);
   }
 
+  // How long ago the news this page counts from was sent (null: none, or not signed in).
+  function knowledgeAgeMs() {
+    return state.status === "active" && state.base ? elapsed(state.base) : null;
+  }
+
   function snapshot() {
     var left = remainingMs();
     return {

@@ -224,6 +224,26 @@
     return late;
   }
 
+  // -- forms -----------------------------------------------------------------------------
+
+  // What to do when a same-origin POST form is submitted: "send" it, "hold" it until the
+  // user has signed in again, or "check" the status first. status: what the page knows
+  // ("unknown", "anonymous", "active", "expired"); leftMs: the countdown (null: no
+  // deadline); ageMs: how old that knowledge is (null: none); freshMs: the age up to
+  // which it is trusted without asking.
+  function formPlan(status, leftMs, ageMs, freshMs) {
+    if (status === "expired") {
+      return "hold";
+    }
+    if (status !== "active") {
+      return "send";  // never signed in here (a sign-in form), or not known yet
+    }
+    if ((leftMs !== null && leftMs <= 0) || ageMs === null || ageMs > freshMs) {
+      return "check";
+    }
+    return "send";
+  }
+
   // -- time ------------------------------------------------------------------------------
 
   // The default countdown text: minutes and seconds, rounded up ("1:05", "0:00").
