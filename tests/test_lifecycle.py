@@ -595,6 +595,27 @@ def test_max_sessions_counts_only_live_sessions(middleware, clock):
     assert me(a, 401).json["reason"] == "absolute"
 
 
+def test_a_host_whose_clock_lags_is_told_why_the_session_ended(middleware, clock, backend,
+                                                                 recorder):
+    """Host A's clock passed the idle deadline and ended the session; host B's clock
+    lags, so the activity cookie alone would say the session is live: the note left
+    beside the record says it expired."""
+    from wsgi_session_timeout.testing import ManualClock
+    lagging = ManualClock(clock())
+    host_a = middleware()
+    host_b = SessionTimeoutMiddleware(app, dict(backend), clock=lagging, on_event=recorder,
+                                      protected_paths=["/api"], idle_timeout=IDLE,
+                                      absolute_timeout=ABSOLUTE)
+    a = browser(host_a)
+    a.post("/login")
+    cookie = "; ".join("%s=%s" % item for item in sorted(a.cookies.items()))
+    clock.advance(IDLE + 1)
+    assert_session_expired(me(a, 401), kind="xhr", reason="idle")
+    replayed = webtest.TestApp(host_b, lint=True).get(
+        "/api/me", headers=dict(XHR, Cookie=cookie), status=401)
+    assert_session_expired(replayed, kind="xhr", reason="idle")
+
+
 # -- the index stays small and never signs anyone in ----------------------------------------
 
 def test_dead_entries_are_dropped_when_found(middleware, clock):

@@ -86,8 +86,9 @@ def judge_lost(login_at, now, absolute_timeout):
 
 
 def ended(reason):
-    """The verdict for a session that was ended on purpose before its clocks ran out
-    (``reason``: :data:`REVOKED` or :data:`REPLACED`)."""
+    """The verdict for a session whose record was ended for ``reason``: on purpose
+    before its clocks ran out (:data:`REVOKED`, :data:`REPLACED`), or by the request
+    that found it expired (:data:`IDLE`, :data:`ABSOLUTE`)."""
     return Verdict(EXPIRED, reason, None, None)
 
 

@@ -266,6 +266,7 @@ class SessionState(object):
             return self._not_signed_in()
         own = None if real is None else marker.pick(
             markers, marker.session_tag(self._key(), real.id))
+        reason = None
         if own is not None and not store.is_cookie_session(real):
             reason = self._ended_reason(real)
             if reason in (expiry.REVOKED, expiry.REPLACED):
@@ -281,6 +282,13 @@ class SessionState(object):
         # session with timeouts of its own is never called expired too early.
         verdict = expiry.judge(chosen.login_at, chosen.seen_at, self.now,
                                s.max_idle_timeout, s.max_absolute_timeout)
+        if verdict.signed_in and reason in (expiry.IDLE, expiry.ABSOLUTE):
+            # Another request found it expired and ended it after this one read the clock
+            # (or on a host whose clock runs ahead): the note says so, and proves the
+            # store answers, so no probe is needed.
+            if writes:
+                self.drop_cookie = True
+            return self._not_signed_in(expiry.ended(reason))
         if own is not None and verdict.signed_in and writes and not self.outage:
             # The marker says this very session should be alive, yet the store has no
             # record: evicted, or a store (memcached) that answers "not found" when it
