@@ -19,7 +19,7 @@ stays cheap).
 from collections import namedtuple
 
 from . import expiry, store
-from .store import ABSOLUTE_TIMEOUT, LOGIN_AT, SEEN_AT
+from .store import LOGIN_AT, SEEN_AT
 
 #: The most sessions one user may have at once when ``max_sessions`` is not set: a
 #: sign-in beyond it ends the oldest (with ``reason`` ``replaced``).
@@ -68,7 +68,7 @@ def _record_of(handle, settings, user, session_id, value, now):
             return None
     except (TypeError, ValueError):
         return None
-    absolute = expiry.own_timeout(data.get(ABSOLUTE_TIMEOUT), settings.absolute_timeout,
+    absolute = expiry.own_timeout(store.own_timeouts(data)[1], settings.absolute_timeout,
                                   settings.max_absolute_timeout)
     if absolute is not None and login_at + absolute <= now:
         return None

@@ -9,7 +9,7 @@ response must carry (:attr:`marker_out`, :attr:`drop_cookie`) without writing a 
 
 from . import events, expiry, marker, registry, store
 from .settings import as_seconds
-from .store import ABSOLUTE_TIMEOUT, IDLE_TIMEOUT, LOGIN_AT, SEEN_AT, StoreUnavailable
+from .store import LOGIN_AT, SEEN_AT, TIMEOUTS, StoreUnavailable
 
 ENVIRON_KEY = "wsgi_session_timeout.state"
 #: A callable that makes the state on demand, for a request that had no session to read.
@@ -198,7 +198,8 @@ class SessionState(object):
                 self._end(real)
             return self._not_signed_in()
         self.user = user
-        self._read_timeouts(real)
+        if real.get(TIMEOUTS) is not None:  # most sessions have none of their own
+            self._read_timeouts(real)
         login_at, seen_at = self._clocks(real)
         verdict = self._signed_in_at(login_at, seen_at)
         if not verdict.signed_in:
@@ -214,20 +215,20 @@ class SessionState(object):
             return self.verdict
         if activity == EXTEND:
             self._emit(events.EXTEND, user, None, real.id)
+        s = self.settings
         if activity == EXTEND or (activity == ACTIVE and expiry.needs_touch(
-                seen_at, self.now, self._touch_interval())):
+                seen_at, self.now, s.touch_interval if self.idle_timeout == s.idle_timeout
+                else self._touch_interval())):
             self.marker_out = SET
             return self._signed_in_at(login_at, self.now)
         return verdict
 
     def _read_timeouts(self, real):
         s = self.settings
-        idle, absolute = real.get(IDLE_TIMEOUT), real.get(ABSOLUTE_TIMEOUT)
-        # Most sessions have none of their own: no work beyond the two lookups.
-        self.idle_timeout = s.idle_timeout if idle is None else expiry.own_timeout(
-            idle, s.idle_timeout, s.max_idle_timeout)
-        self.absolute_timeout = s.absolute_timeout if absolute is None else \
-            expiry.own_timeout(absolute, s.absolute_timeout, s.max_absolute_timeout)
+        idle, absolute = store.own_timeouts(real)
+        self.idle_timeout = expiry.own_timeout(idle, s.idle_timeout, s.max_idle_timeout)
+        self.absolute_timeout = expiry.own_timeout(absolute, s.absolute_timeout,
+                                                   s.max_absolute_timeout)
 
     def _touch_interval(self):
         interval = self.settings.touch_interval
@@ -367,8 +368,9 @@ class SessionState(object):
         self._signed_in(real, user, previous, previous_id)
 
     def _wanted_timeouts(self, user, idle_timeout=None, absolute_timeout=None, hook=True):
-        """``{key: seconds}`` of the session's own timeouts: the ``timeouts`` option's
-        answer for ``user``, overridden by the ones given."""
+        """``{0: idle, 1: absolute}`` (seconds, each only when set) of the session's own
+        timeouts: the ``timeouts`` option's answer for ``user``, overridden by the ones
+        given, held to their ceilings."""
         wanted = {}
         compute = self.settings.timeouts if hook else None
         if compute is not None:
@@ -384,28 +386,31 @@ class SessionState(object):
             elif not isinstance(got, (tuple, list)) or len(got) != 2:
                 raise ValueError("timeouts(%r) must answer a dict, an (idle, absolute) "
                                  "pair or None (got %r)" % (user, got))
-            wanted[IDLE_TIMEOUT], wanted[ABSOLUTE_TIMEOUT] = got
+            wanted[0], wanted[1] = got
         if idle_timeout is not None:
-            wanted[IDLE_TIMEOUT] = idle_timeout
+            wanted[0] = idle_timeout
         if absolute_timeout is not None:
-            wanted[ABSOLUTE_TIMEOUT] = absolute_timeout
+            wanted[1] = absolute_timeout
         s = self.settings
         checked = {}
-        for key, name, ceiling in ((IDLE_TIMEOUT, "idle_timeout", s.max_idle_timeout),
-                                   (ABSOLUTE_TIMEOUT, "absolute_timeout",
-                                    s.max_absolute_timeout)):
+        for key, name, ceiling in ((0, "idle_timeout", s.max_idle_timeout),
+                                   (1, "absolute_timeout", s.max_absolute_timeout)):
             value = as_seconds(name, wanted.get(key))
             if value is not None:
                 checked[key] = value if ceiling is None else min(value, ceiling)
         return checked
 
     def _keep_timeouts(self, real, wanted, replace=False):
-        """Store the session's own timeouts (``replace``: drop any it had first)."""
-        for key in (IDLE_TIMEOUT, ABSOLUTE_TIMEOUT):
+        """Store the session's own timeouts, ``{0: idle, 1: absolute}`` (``replace``:
+        drop any it had first)."""
+        own = [None, None] if replace else list(store.own_timeouts(real))
+        for key in (0, 1):
             if key in wanted:
-                real[key] = wanted[key]
-            elif replace:
-                real.pop(key, None)
+                own[key] = wanted[key]
+        if own == [None, None]:
+            real.pop(TIMEOUTS, None)
+        else:
+            real[TIMEOUTS] = own
         self._read_timeouts(real)
 
     def _signed_in(self, real, user, previous=None, previous_id=None):

@@ -25,9 +25,19 @@ from ._compat import integer_types, text_type
 #: Keys the middleware keeps in the session, beside the app's own.
 LOGIN_AT = "_session_timeout.login_at"
 SEEN_AT = "_session_timeout.seen_at"
-#: The session's own timeouts, when it was given some (``login(..., idle_timeout=)``).
-IDLE_TIMEOUT = "_session_timeout.idle_timeout"
-ABSOLUTE_TIMEOUT = "_session_timeout.absolute_timeout"
+#: The session's own timeouts, when it was given some (``login(..., idle_timeout=)``):
+#: ``[idle, absolute]``, seconds or ``None`` (the configured one). One key, so that a
+#: session without any costs one lookup.
+TIMEOUTS = "_session_timeout.timeouts"
+
+
+def own_timeouts(data):
+    """``(idle, absolute)`` of a session's data as stored under :data:`TIMEOUTS`
+    (``None`` for each it was not given)."""
+    value = data.get(TIMEOUTS)
+    if isinstance(value, (list, tuple)) and len(value) == 2:
+        return value[0], value[1]
+    return None, None
 
 
 class StoreUnavailable(Exception):
