@@ -19,8 +19,8 @@ It serves http://127.0.0.1:8080/ with wsgiref. The environment can change:
 ``DEMO_SECRET``
     Beaker's signing secret. Default: a fixed demo value; never deploy with it.
 ``DEMO_CLOCK``
-    the middleware's clock as ``package.module:name``, e.g.
-    ``wsgi_session_timeout.testing:env_clock``. Default ``time.time``.
+    the middleware's clock as ``package.module:name``: a callable returning seconds
+    since the epoch (the tests name one they move). Default ``time.time``.
 
 ``application`` is the wrapped app (for a WSGI server: ``bare_wsgi:application``),
 ``make_app(**overrides)`` builds another one, and ``app_factory`` is a PasteDeploy

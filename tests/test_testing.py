@@ -2,11 +2,8 @@
 (memory backend) through WebTest with lint on."""
 
 import json
-import os
-import shutil
 import subprocess
 import sys
-import tempfile
 import textwrap
 import time
 from datetime import timedelta
@@ -18,9 +15,9 @@ import webtest
 
 from wsgi_session_timeout import SessionTimeoutMiddleware, classify, testing
 from wsgi_session_timeout.testing import (
-    DEFAULT_START, KINDS, FileClock, ManualClock, assert_login_required,
-    assert_redirects_to_login, assert_session_expired, assert_signed_in, env_clock,
-    freeze_clock, request_headers, sign_in, sign_out)
+    DEFAULT_START, KINDS, ManualClock, assert_login_required, assert_redirects_to_login,
+    assert_session_expired, assert_signed_in, freeze_clock, request_headers, sign_in,
+    sign_out)
 
 pytest_plugins = "pytester"
 
@@ -541,32 +538,6 @@ def test_several_middlewares_that_disagree_need_middleware():
         assert_login_required(response)
     assert "disagree on login_url" in str(info.value)
     assert_login_required(response, middleware=a)
-
-
-# -- FileClock and env_clock ------------------------------------------------------------------
-
-@pytest.fixture
-def offset_file(monkeypatch):
-    directory = tempfile.mkdtemp(prefix="wst-clock-")
-    monkeypatch.setattr(time, "time", lambda: 1000.0)
-    yield os.path.join(directory, "offset")
-    shutil.rmtree(directory, ignore_errors=True)
-
-
-def test_file_clock(offset_file):
-    clock = FileClock(offset_file)
-    assert clock() == 1000.0 and clock.offset() == 0.0
-    clock.advance(60)
-    clock.advance(1.5)
-    assert FileClock(offset_file)() == 1061.5
-
-
-def test_env_clock(offset_file, monkeypatch):
-    monkeypatch.delenv("WSGI_SESSION_TIMEOUT_CLOCK_FILE", raising=False)
-    assert env_clock() == 1000.0
-    monkeypatch.setenv("WSGI_SESSION_TIMEOUT_CLOCK_FILE", offset_file)
-    FileClock(offset_file).advance(30)
-    assert env_clock() == 1030.0
 
 
 # -- the pytest plugin ------------------------------------------------------------------------

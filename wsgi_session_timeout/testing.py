@@ -31,8 +31,6 @@ from __future__ import absolute_import
 import contextlib
 import json
 import numbers
-import os
-import time
 from datetime import timedelta
 
 from . import classify, expiry, protocol, responses, settings as settings_module
@@ -44,7 +42,7 @@ from .urls import login_location
 __all__ = [
     "DEFAULT_START", "KINDS", "ManualClock", "freeze_clock", "sign_in", "sign_out",
     "request_headers", "assert_session_expired", "assert_login_required",
-    "assert_redirects_to_login", "assert_signed_in", "FileClock", "env_clock",
+    "assert_redirects_to_login", "assert_signed_in",
 ]
 
 #: Where a :class:`ManualClock` starts unless told: 2023-11-14 22:13:20 UTC. Fixed, so
@@ -629,47 +627,3 @@ def _describe(response):
     else:
         lines.append("Body: (empty)")
     return "\n".join(lines)
-
-
-# -- clocks for servers in other processes ------------------------------------------------
-
-
-class FileClock(object):
-    """A clock whose offset from the real time lives in a file, so a test can move the
-    time of servers running in other processes: ``time.time() + <seconds in the file>``.
-
-    :param path: the offset file; a missing or empty file means no offset.
-    """
-
-    def __init__(self, path):
-        self.path = path
-
-    def offset(self):
-        """The current offset in seconds."""
-        try:
-            with open(self.path) as handle:
-                text = handle.read().strip()
-        except (IOError, OSError):
-            return 0.0
-        return float(text) if text else 0.0
-
-    def advance(self, seconds):
-        """Move the clock forward by ``seconds`` (written atomically)."""
-        offset = self.offset() + seconds
-        tmp = "%s.%d.tmp" % (self.path, os.getpid())
-        with open(tmp, "w") as handle:
-            handle.write(repr(offset))
-        os.rename(tmp, self.path)
-
-    def __call__(self):
-        return time.time() + self.offset()
-
-
-def env_clock():
-    """A clock for ini files and servers: ``clock = wsgi_session_timeout.testing:env_clock``.
-
-    Reads its offset from the file named by ``WSGI_SESSION_TIMEOUT_CLOCK_FILE``; without
-    that variable it is ``time.time``.
-    """
-    path = os.environ.get("WSGI_SESSION_TIMEOUT_CLOCK_FILE")
-    return FileClock(path)() if path else time.time()

@@ -8,8 +8,8 @@ Nothing here imports pytest: gunicorn and waitress import this module to serve
 
 - ``FAULTS_REDIS_URL``: the Redis the middleware keeps the sessions in;
 - ``FAULTS_DIR``: where the barrier files and the log of ``close()`` calls live;
-- ``WSGI_SESSION_TIMEOUT_CLOCK_FILE``: the :class:`~wsgi_session_timeout.testing.FileClock`
-  every worker reads;
+- ``WSGI_SESSION_TIMEOUT_CLOCK_FILE``: the :class:`~tests.clocks.FileClock` every worker
+  reads;
 - ``FAULTS_BEAKER`` (optional): JSON of ``beaker.session.*`` settings for another store
   than ``FAULTS_REDIS_URL``'s Redis;
 - ``FAULTS_OPTIONS`` (optional): JSON of more middleware options
@@ -52,7 +52,8 @@ import urllib.parse
 
 from bench import servers
 from wsgi_session_timeout import SessionTimeoutMiddleware, login, logout
-from wsgi_session_timeout.testing import env_clock
+
+from ..clocks import env_clock
 
 SECRET = "faults-and-races-secret-0123456789"
 SESSION_KEY = "beaker.session.id"
@@ -245,9 +246,12 @@ def _memcached_dead_retry(url, seconds):
 def served_env(redis_url, directory, clock_file, beaker=None, **options):
     """The environment of a server that serves :func:`application`; ``beaker``: the
     store's ``beaker.session.*`` settings instead of ``redis_url``; ``options``: more
-    middleware options."""
+    middleware options. The repository's root is first on ``PYTHONPATH``: the servers
+    import this module as ``tests.backends.faults_support``."""
+    path = [servers.REPO] + [p for p in [os.environ.get("PYTHONPATH")] if p]
     env = dict(os.environ, FAULTS_REDIS_URL=redis_url or "", FAULTS_DIR=directory,
                WSGI_SESSION_TIMEOUT_CLOCK_FILE=clock_file, PYTHONUNBUFFERED="1",
+               PYTHONPATH=os.pathsep.join(path),
                FAULTS_BEAKER=json.dumps(beaker) if beaker else "",
                FAULTS_OPTIONS=json.dumps(options))
     return env

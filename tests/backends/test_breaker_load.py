@@ -21,7 +21,7 @@ unreadable, the statements it runs counted while the breaker is open (none).
 
 The probe interval of the served middleware is long (``PROBE_INTERVAL``), so no probe
 is due while the outage is measured: the test makes probes due by moving the servers'
-clock (a FileClock) by that interval, far less than the idle timeout. Latency bounds
+clock (a FileClock, tests/clocks.py) by that interval, far less than the idle timeout. Latency bounds
 are generous factors; the waits are deadline loops on real servers' I/O and logs.
 """
 
@@ -37,8 +37,9 @@ from webtest import TestApp
 
 from bench import servers
 from wsgi_session_timeout import SessionTimeoutMiddleware
-from wsgi_session_timeout.testing import FileClock, ManualClock
+from wsgi_session_timeout.testing import ManualClock
 
+from ..clocks import FileClock
 from . import faults_support as fs
 from . import support
 

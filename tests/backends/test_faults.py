@@ -27,8 +27,9 @@ After a failure the middleware's breaker answers 503 without asking the store un
 probe is due (``store_probe_interval``, 1 s of the middleware's clock): the tests move
 the clock by that much once the store is back.
 
-Time is never waited for: the servers' clock is a FileClock, the in-process one a
-ManualClock. The waits here are bounded waits for servers, socket timeouts and files.
+Time is never waited for: the servers' clock is a FileClock (tests/clocks.py), the
+in-process one a ManualClock. The waits here are bounded waits for servers, socket
+timeouts and files.
 """
 
 import logging
@@ -43,9 +44,9 @@ from webtest import TestApp
 
 from bench import servers
 from wsgi_session_timeout import SessionTimeoutMiddleware
-from wsgi_session_timeout.testing import (
-    FileClock, ManualClock, assert_login_required)
+from wsgi_session_timeout.testing import ManualClock, assert_login_required
 
+from ..clocks import FileClock
 from . import faults_support as fs
 from . import support
 

@@ -4,7 +4,8 @@ Two gunicorn instances ("hosts" A and B, on two ports of 127.0.0.1) with two syn
 workers each serve ``hosts.ini`` (the middleware running Beaker on ``ext:redis``) from
 one redis-server. One browser (one cookie jar: cookies belong to the host name, not the
 port) alternates between them. Time is moved with a FileClock that every worker reads
-(``clock = wsgi_session_timeout.testing:env_clock``).
+(``clock = tests.clocks:env_clock``; gunicorn's ``--pythonpath`` puts the repository on
+``sys.path``).
 """
 
 import http.client
@@ -16,8 +17,8 @@ import urllib.request
 import pytest
 
 from bench import servers
-from wsgi_session_timeout.testing import FileClock
 
+from ..clocks import FileClock
 from . import support
 
 HERE = os.path.dirname(os.path.abspath(__file__))

@@ -8,7 +8,7 @@ the test holds a request inside the app (``/slow`` waits for a file the test cre
 instead of hoping for a schedule; where it cannot be held (twenty threads at the expiry
 boundary) the test asserts what must hold whatever the schedule.
 
-Time is a FileClock every worker reads; it is moved, never waited for.
+Time is a FileClock (tests/clocks.py) every worker reads; it is moved, never waited for.
 """
 
 import os
@@ -20,8 +20,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from wsgi_session_timeout import expiry
-from wsgi_session_timeout.testing import FileClock
 
+from ..clocks import FileClock
 from . import faults_support as fs
 from . import support
 

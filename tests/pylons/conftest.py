@@ -124,11 +124,11 @@ def plain_project(request, pylons_workspace):
 def server_clock(request, pylons_workspace):
     """The clock of every app in this run, in-process or served: ``.advance(seconds)``.
 
-    ``session_timeout.clock = wsgi_session_timeout.testing:env_clock`` reads its offset
-    from the file named by WSGI_SESSION_TIMEOUT_CLOCK_FILE, in this process and in the
-    ``paster serve`` started with this environment.
+    ``session_timeout.clock = tests.clocks:env_clock`` reads its offset from the file
+    named by WSGI_SESSION_TIMEOUT_CLOCK_FILE, in this process and in the ``paster serve``
+    started with this environment.
     """
-    from wsgi_session_timeout.testing import FileClock
+    from ..clocks import FileClock
 
     path = os.path.join(pylons_workspace, "clock-offset")
     old = os.environ.get("WSGI_SESSION_TIMEOUT_CLOCK_FILE")

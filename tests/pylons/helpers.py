@@ -41,10 +41,15 @@ session_timeout.protected_paths = /account
 session_timeout.idle_timeout = %d
 session_timeout.absolute_timeout = %d
 """ % (IDLE, ABSOLUTE)
-#: ... and into test.ini: the clock the tests move (never sleep to make time pass).
+#: ... and into test.ini: the clock the tests move (never sleep to make time pass), from
+#: tests/clocks.py (the repository's root is on ``sys.path`` here and on ``paster
+#: serve``'s ``PYTHONPATH``).
 TEST_SETTINGS = """\
-session_timeout.clock = wsgi_session_timeout.testing:env_clock
+session_timeout.clock = tests.clocks:env_clock
 """
+
+#: The repository's root, where ``tests.clocks`` imports from.
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 XHR = {"X-Requested-With": "XMLHttpRequest"}
 NAV = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
@@ -145,10 +150,11 @@ class Server(object):
 
 
 def start_server(request, project, ini, log_name):
-    """Start ``paster serve INI`` in ``project`` and stop it when ``request`` ends."""
+    """Start ``paster serve INI`` in ``project`` and stop it when ``request`` ends. The
+    project and the repository (for ``tests.clocks``) are on its ``PYTHONPATH``."""
     env = dict(os.environ, PYTHONUNBUFFERED="1")  # its log is complete when it is killed
     env["PYTHONPATH"] = os.pathsep.join(
-        [project.root] + [p for p in [env.get("PYTHONPATH")] if p])
+        [project.root, REPO] + [p for p in [env.get("PYTHONPATH")] if p])
     server = Server(project.root, ini, os.path.join(os.path.dirname(project.root), log_name),
                     env)
     request.addfinalizer(server.stop)

@@ -180,3 +180,15 @@ def test_middleware_endpoints_answer_through_pylons(browser):
     # StatusCodeRedirect must not render its HTML error page over it either.
     refused = browser.post("/_session/extend", status=403)
     assert refused.content_type == "application/problem+json", refused.text[:200]
+
+
+def test_freeze_clock_moves_the_middleware_inside_the_pylons_stack(browser):
+    """The in-process test examples/pylons/README.md shows."""
+    from wsgi_session_timeout import testing
+
+    with testing.freeze_clock(browser) as clock:
+        testing.sign_in(browser, "alice")
+        assert browser.get("/account", status=200).text.startswith("Hello alice")
+        clock.advance(IDLE + 1)
+        testing.assert_session_expired(browser.get("/account", status=302),
+                                       kind="navigation", came_from="/account")

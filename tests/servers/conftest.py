@@ -42,6 +42,6 @@ def clock_file(tmp_dir):
 
 @pytest.fixture
 def clock(clock_file):
-    """The FileClock the servers read (``DEMO_CLOCK = ...:env_clock``)."""
-    from wsgi_session_timeout.testing import FileClock
+    """The FileClock the servers read (``DEMO_CLOCK = tests.clocks:env_clock``)."""
+    from ..clocks import FileClock
     return FileClock(clock_file)

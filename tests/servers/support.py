@@ -1,8 +1,9 @@
 """Real servers in child processes, and an HTTP client with a cookie jar (Python 3 only).
 
-Time in a server is moved with :class:`wsgi_session_timeout.testing.FileClock`: the
-servers run the demo apps with ``DEMO_CLOCK = wsgi_session_timeout.testing:env_clock``,
-which reads its offset from the file named by ``WSGI_SESSION_TIMEOUT_CLOCK_FILE``.
+Time in a server is moved with :class:`tests.clocks.FileClock`: the servers run the
+demo apps with ``DEMO_CLOCK = tests.clocks:env_clock``, which reads its offset from the
+file named by ``WSGI_SESSION_TIMEOUT_CLOCK_FILE``. The repository's root is on every
+server's ``PYTHONPATH`` (:func:`demo_env`), so ``tests.clocks`` imports there.
 """
 
 import http.cookiejar
@@ -17,6 +18,8 @@ import urllib.request
 import pytest
 
 from bench import servers
+
+from ..clocks import CLOCK_FILE_VARIABLE, ENV_CLOCK
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 EXAMPLES = os.path.join(REPO, "examples")
@@ -60,12 +63,14 @@ def require(module):
 
 
 def demo_env(tmp_dir, clock_file, **extra):
-    """The environment a server needs to run the demo apps on a clock the test moves."""
+    """The environment a server needs to run the demo apps on a clock the test moves:
+    the repository's root first on ``PYTHONPATH``, so that ``DEMO_CLOCK`` imports."""
     env = dict(os.environ)
     env.update({
         "DEMO_DATA_DIR": os.path.join(tmp_dir, "sessions"),
-        "DEMO_CLOCK": "wsgi_session_timeout.testing:env_clock",
-        "WSGI_SESSION_TIMEOUT_CLOCK_FILE": clock_file,
+        "DEMO_CLOCK": ENV_CLOCK,
+        CLOCK_FILE_VARIABLE: clock_file,
+        "PYTHONPATH": os.pathsep.join([REPO] + [p for p in [env.get("PYTHONPATH")] if p]),
         "PYTHONUNBUFFERED": "1",
     })
     env.update(extra)

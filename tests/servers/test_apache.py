@@ -35,11 +35,16 @@ def check_system():
 def apache(request, tmp_dir, clock_file):
     check_system()
     # www-data must read the code and write the sessions; the checkout may sit in a
-    # directory it cannot enter, so the test serves a copy.
+    # directory it cannot enter, so the test serves a copy: the library, the examples,
+    # and the clock DEMO_CLOCK names (tests/clocks.py), all under the python-path of
+    # examples/apache/demo-site.conf (DEMO_REPO).
     repo = os.path.join(tmp_dir, "repo")
     copy_tree(os.path.join(REPO, "wsgi_session_timeout"),
               os.path.join(repo, "wsgi_session_timeout"))
     copy_tree(os.path.join(REPO, "examples"), os.path.join(repo, "examples"))
+    os.mkdir(os.path.join(repo, "tests"))
+    for name in ("__init__.py", "clocks.py"):
+        shutil.copy(os.path.join(REPO, "tests", name), os.path.join(repo, "tests", name))
     run_dir = os.path.join(tmp_dir, "run")
     docroot = os.path.join(tmp_dir, "htdocs")
     sessions = os.path.join(tmp_dir, "sessions")
@@ -55,6 +60,8 @@ def apache(request, tmp_dir, clock_file):
     port = free_port()
     env = demo_env(tmp_dir, clock_file, DEMO_PORT=str(port), DEMO_REPO=repo,
                    DEMO_RUN_DIR=run_dir, DEMO_DOCROOT=docroot, DEMO_DATA_DIR=sessions)
+    # The daemons import from the copy, through python-path alone.
+    env.pop("PYTHONPATH", None)
     conf = os.path.join(repo, "examples", "apache", "httpd.conf")
     checked = subprocess.run([APACHE, "-f", conf, "-t"], env=env, stdout=subprocess.PIPE,
                              stderr=subprocess.STDOUT)

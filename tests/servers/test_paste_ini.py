@@ -11,6 +11,7 @@ from beaker.middleware import SessionMiddleware
 import bare_wsgi
 from wsgi_session_timeout import SessionTimeoutMiddleware
 
+from ..clocks import ENV_CLOCK
 from .support import EXAMPLES, NAV, XHR, require
 
 loadapp = require("paste.deploy").loadapp
@@ -51,8 +52,7 @@ def test_behaves(name, tmp_dir, clock, clock_file, monkeypatch):
     # global_conf values are ini strings: the clock is named, and reads clock_file.
     monkeypatch.setenv("WSGI_SESSION_TIMEOUT_CLOCK_FILE", clock_file)
     sessions = os.path.join(tmp_dir, "sessions")
-    app = webtest.TestApp(load(name, data_dir=sessions,
-                               clock="wsgi_session_timeout.testing:env_clock"), lint=True)
+    app = webtest.TestApp(load(name, data_dir=sessions, clock=ENV_CLOCK), lint=True)
     reply = app.get("/account", headers=NAV, status=302)
     assert reply.location.endswith("/login?came_from=%2Faccount")
     reply = app.post("/login", {"name": "erin", "came_from": "/account"}, status=303)

@@ -10,6 +10,7 @@ import sys
 
 import pytest
 
+from ..clocks import ENV_CLOCK
 from .support import (
     EXAMPLES, NAV, REPO, Client, Server, _path, check_expiry, demo_env, free_port, serve,
     venv_tool)
@@ -19,11 +20,12 @@ def gunicorn(request, tmp_dir, clock_file, ini, workers):
     port = free_port()
     argv = [
         venv_tool("gunicorn"), "--paste", os.path.join(EXAMPLES, ini),
-        "--pythonpath", EXAMPLES, "--bind", "127.0.0.1:%d" % port,
+        # The examples for bare_wsgi, the repository for the clock (tests.clocks).
+        "--pythonpath", "%s,%s" % (EXAMPLES, REPO), "--bind", "127.0.0.1:%d" % port,
         "--workers", str(workers), "--graceful-timeout", "5",
         # [DEFAULT] values replaced at start-up: the sessions' place and the clock.
         "--paste-global", "data_dir=%s" % os.path.join(tmp_dir, "sessions"),
-        "--paste-global", "clock=wsgi_session_timeout.testing:env_clock",
+        "--paste-global", "clock=" + ENV_CLOCK,
     ]
     if _has_control_socket():
         # Newer gunicorn opens a control socket in ~/.gunicorn: one per server here.
