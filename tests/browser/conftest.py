@@ -20,7 +20,6 @@ regenerates the ones in docs/screenshots.
 
 import os
 import re
-import sys
 
 try:
     from urllib.parse import quote
