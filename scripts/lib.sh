@@ -18,9 +18,9 @@ find_python() {
         echo "$candidate"; return 0
     fi
     if command -v pyenv >/dev/null 2>&1; then
-        echo "$(basename "$0"): Python $1 is missing: install it with \`pyenv install $1\`" >&2
+        echo "$0: Python $1 is missing: install it with \`pyenv install $1\`" >&2
     else
-        echo "$(basename "$0"): Python $1 is missing (looked in $root/versions and on the" \
+        echo "$0: Python $1 is missing (looked in $root/versions and on the" \
              "PATH): install pyenv (https://github.com/pyenv/pyenv#installation), then" \
              "\`pyenv install $1\`" >&2
     fi
@@ -49,7 +49,7 @@ tools_venv() {
     if ! "$venv/bin/pip" install -q --disable-pip-version-check -r "$reqs" \
             > "$venv/pip.log" 2>&1; then
         cat "$venv/pip.log" >&2
-        echo "$(basename "$0"): installing $reqs into $venv failed (log above)" >&2
+        echo "$0: installing $reqs into $venv failed (log above)" >&2
         return 1
     fi
     echo "$stamp" > "$venv/.stamp"

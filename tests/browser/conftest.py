@@ -5,8 +5,7 @@ test's control.
 Run them with::
 
     bash scripts/setup-browser        # as root: chromium, fonts, npm ci
-    V=$(scripts/venv 3.11 requirements/test.txt requirements/browser.txt)
-    $V/bin/python -m pytest tests/browser -p no:cacheprovider
+    scripts/tox -e py311-browser      # or py313-browser; -- ARGS go to pytest
 
 Time is moved, never waited for: :meth:`Browser.advance` moves the server's
 :class:`~wsgi_session_timeout.testing.ManualClock` and the pages' clock (Playwright's
@@ -41,7 +40,7 @@ else:
 HERE = os.path.dirname(os.path.abspath(__file__))
 CHROMIUM = "/usr/bin/chromium"
 SETUP_HINT = "run scripts/setup-browser (as root)"
-VENV_HINT = "scripts/venv 3.11 requirements/test.txt requirements/browser.txt"
+VENV_HINT = "scripts/tox -e py311-browser (requirements/browser.txt)"
 # Without the background-networking flags Chromium keeps trying to reach Google's
 # services, which the closed network refuses; --no-sandbox because the tests run as root.
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
