@@ -5,17 +5,20 @@ test's control.
 Run them with::
 
     bash scripts/setup-browser        # as root: chromium, fonts, npm ci
-    V=$(scripts/venv 3.11 requirements/test.txt requirements/browser.txt)
-    $V/bin/python -m pytest tests/browser -p no:cacheprovider
+    scripts/tox -e py311-browser      # or py313-browser; -- ARGS go to pytest
 
 Time is moved, never waited for: :meth:`Browser.advance` moves the server's
 :class:`~wsgi_session_timeout.testing.ManualClock` and the pages' clock (Playwright's
-``clock``, installed for the whole context before any page loads) together.
+``clock``, installed for the whole context before any page loads, and paused) together,
+after every request the pages have in flight has been answered. The pages' timers fire
+only when a test moves their clock (``advance``, ``run_timers``).
+
+Screenshots go to a temporary directory; ``scripts/screenshots`` (``make screenshots``)
+regenerates the ones in docs/screenshots.
 """
 
 import os
 import re
-import sys
 
 try:
     from urllib.parse import quote
@@ -37,13 +40,18 @@ else:
 HERE = os.path.dirname(os.path.abspath(__file__))
 CHROMIUM = "/usr/bin/chromium"
 SETUP_HINT = "run scripts/setup-browser (as root)"
-VENV_HINT = "scripts/venv 3.11 requirements/test.txt requirements/browser.txt"
+VENV_HINT = "scripts/tox -e py311-browser (requirements/browser.txt)"
 # Without the background-networking flags Chromium keeps trying to reach Google's
 # services, which the closed network refuses; --no-sandbox because the tests run as root.
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--disable-dev-shm-usage"]
-SCREENSHOTS = os.path.join(os.path.dirname(os.path.dirname(HERE)), "docs", "screenshots")
+# Where the pages' clock starts (ms since the epoch, 2024-01-01 UTC); the server's starts
+# elsewhere: the client counts the seconds the server tells it, never comparing clocks.
+PAGE_EPOCH = 1704067200000
+# Screenshots go to a temporary directory, unless scripts/screenshots names the one of
+# the documentation (docs/screenshots): a test run never rewrites tracked files.
+SCREENSHOT_DIR_VARIABLE = "WST_SCREENSHOT_DIR"
 
 # Chrome reports every 4xx answer to a script as a console error. The middleware's
 # expiry answers are expected; anything else on the console fails the test.
@@ -81,10 +89,11 @@ class Browser(object):
     """One test's browser context (a browser profile: its tabs share cookies, storage and
     the clock), with the helpers the tests share."""
 
-    def __init__(self, context, server, problems):
+    def __init__(self, context, server, problems, screenshot_dir):
         self.context = context
         self.server = server
         self.problems = problems
+        self.screenshot_dir = screenshot_dir
 
     def new_page(self):
         """A new tab whose console errors and uncaught exceptions fail the test."""
@@ -116,10 +125,28 @@ class Browser(object):
 
     def advance(self, seconds, pages=True):
         """Let ``seconds`` pass on the server and (unless ``pages=False``) in every tab:
-        the server first, so that what a page asks when its timers fire sees the new time."""
+        the server first, so that what a page asks when its timers fire sees the new time.
+
+        Every request the pages have in flight is answered and handled first (and again
+        afterwards): an answer computed after the server's clock moved but counted from
+        before the page's clock moved would be off by ``seconds``."""
+        self.settle()
         self.server.clock.advance(seconds)
         if pages:
             self.context.clock.fast_forward(int(seconds * 1000))
+            self.settle()
+
+    def run_timers(self, milliseconds=1):
+        """Answer every request in flight, then fire the tabs' timers due within
+        ``milliseconds`` (zero-delay timers that libraries use to call back)."""
+        self.settle()
+        self.context.clock.run_for(milliseconds)
+        self.settle()
+
+    def settle(self):
+        """Wait until no tab has a request in flight (answers handled included)."""
+        for page in self.context.pages:
+            page.wait_for_function("window.__requestsInFlight === 0", polling=20)
 
     def status(self, mount=""):
         """The server's status document for this context's cookies (asked from outside
@@ -132,10 +159,34 @@ class Browser(object):
             response.dispose()
 
     def screenshot(self, page, name):
-        """Save ``docs/screenshots/<name>.png``."""
-        if not os.path.isdir(SCREENSHOTS):
-            os.makedirs(SCREENSHOTS)
-        page.screenshot(path=os.path.join(SCREENSHOTS, name + ".png"))
+        """Save ``<name>.png`` in the run's screenshot directory (``screenshot_dir``)."""
+        page.screenshot(path=os.path.join(self.screenshot_dir, name + ".png"))
+
+
+# Counts each page's requests in flight, so that a test can wait until every answer has
+# been handled before it moves a clock (settle). The prototype's send is wrapped, not the
+# constructor: the pages check that XMLHttpRequest itself stays native.
+COUNT_REQUESTS = """
+(function () {
+  var pending = 0;
+  var send = XMLHttpRequest.prototype.send;
+  XMLHttpRequest.prototype.send = function () {
+    var ended = false;
+    function end() {
+      if (!ended) { ended = true; pending -= 1; }
+    }
+    pending += 1;
+    this.addEventListener("loadend", end);
+    try {
+      return send.apply(this, arguments);
+    } catch (e) {
+      end();
+      throw e;
+    }
+  };
+  Object.defineProperty(window, "__requestsInFlight", {get: function () { return pending; }});
+})();
+"""
 
 
 def wait_ready(page):
@@ -145,19 +196,36 @@ def wait_ready(page):
         "SessionTimeout.state() !== 'unknown'")
 
 
-@pytest.fixture
-def browser(chromium, server):
-    """A fresh browser context on the test app, its clock installed. At teardown no page
-    may have logged a console error or thrown, and the app may not have raised.
+@pytest.fixture(scope="session")
+def screenshot_dir(tmp_path_factory):
+    """Where :meth:`Browser.screenshot` writes: ``$WST_SCREENSHOT_DIR`` (set by
+    scripts/screenshots to docs/screenshots), else a temporary directory."""
+    path = os.environ.get(SCREENSHOT_DIR_VARIABLE)
+    if not path:
+        return str(tmp_path_factory.mktemp("screenshots"))
+    if not os.path.isdir(path):
+        os.makedirs(path)
+    return path
 
-    The pages' clock starts at today's date and the server's in 2023: the client counts
-    the seconds the server tells it and never compares the two clocks."""
+
+@pytest.fixture
+def browser(chromium, server, screenshot_dir):
+    """A fresh browser context on the test app, its clock installed and paused. At
+    teardown no page may have logged a console error or thrown, and the app may not have
+    raised.
+
+    The pages' clock starts in 2024 and the server's in 2023: the client counts the
+    seconds the server tells it and never compares the two clocks."""
     context = chromium.new_context(base_url=server.url,
                                    viewport={"width": 1000, "height": 680})
-    context.clock.install()
+    # The pages' clock stands still: it moves only when a test moves it (advance), so
+    # what a page shows never depends on how fast this machine runs the test.
+    context.add_init_script(COUNT_REQUESTS)
+    context.clock.install(time=PAGE_EPOCH)
+    context.clock.pause_at(PAGE_EPOCH + 1000)
     problems = []
     errors_before = len(server.errors)
-    yield Browser(context, server, problems)
+    yield Browser(context, server, problems, screenshot_dir)
     context.close()
     problems.extend("the app raised: " + e for e in server.errors[errors_before:])
     assert not problems, "\n".join(problems)
