@@ -60,8 +60,8 @@ class RedisServer(object):
         except ImportError as exc:
             pytest.fail("cannot import redis (%s): %s" % (exc, HINT), pytrace=False)
         binary = shutil.which("redis-server") if hasattr(shutil, "which") else None
-        for candidate in ([binary] if binary else []) + ["/usr/bin/redis-server",
-                                                        "/usr/local/bin/redis-server"]:
+        candidates = ["/usr/bin/redis-server", "/usr/local/bin/redis-server"]
+        for candidate in ([binary] if binary else []) + candidates:
             if candidate and os.access(candidate, os.X_OK):
                 binary = candidate
                 break

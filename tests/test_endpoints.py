@@ -4,11 +4,12 @@ import pytest
 import webtest
 
 from wsgi_session_timeout import SessionTimeoutMiddleware
-MARKER = "beaker.session.id.activity"  # the activity cookie, named after the session cookie
 
 from . import apps
 from .test_middleware import CountingMemory, counting  # noqa: F401 (fixture)
 from .conftest import XHR
+
+MARKER = "beaker.session.id.activity"  # the activity cookie, named after the session cookie
 
 OPTIONS = dict(protected_paths=["/account", "/api"], idle_timeout=600, absolute_timeout=3600)
 SAME_ORIGIN = dict(XHR, **{"Sec-Fetch-Site": "same-origin", "Origin": "http://localhost"})

@@ -36,11 +36,12 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from webtest import lint as webtest_lint
 
 from wsgi_session_timeout import SessionTimeoutMiddleware, login, logout
-MARKER = "beaker.session.id.activity"  # the activity cookie, named after the session cookie
 from wsgi_session_timeout.testing import ManualClock
 from wsgi_session_timeout.urls import is_safe_path, login_location, same_origin_path
 
 from . import apps
+
+MARKER = "beaker.session.id.activity"  # the activity cookie, named after the session cookie
 
 PY2 = sys.version_info[0] == 2
 

@@ -596,7 +596,7 @@ def test_max_sessions_counts_only_live_sessions(middleware, clock):
 
 
 def test_a_host_whose_clock_lags_is_told_why_the_session_ended(middleware, clock, backend,
-                                                                 recorder):
+                                                               recorder):
     """Host A's clock passed the idle deadline and ended the session; host B's clock
     lags, so the activity cookie alone would say the session is live: the note left
     beside the record says it expired."""

@@ -7,10 +7,11 @@ from beaker.container import MemoryNamespaceManager
 import webtest
 
 from wsgi_session_timeout import SessionTimeoutMiddleware, login
-MARKER = "beaker.session.id.activity"  # the activity cookie, named after the session cookie
 
 from . import apps
 from .conftest import API, FETCH, HTMX, NAV, XHR
+
+MARKER = "beaker.session.id.activity"  # the activity cookie, named after the session cookie
 
 PROTECTED = dict(protected_paths=["/account", "/api"], idle_timeout=600)
 

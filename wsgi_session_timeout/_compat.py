@@ -63,7 +63,6 @@ else:
         return unquote_to_bytes(raw).decode("utf-8", "replace")
 
 
-
 if hasattr(time, "monotonic"):
     monotonic = time.monotonic
 else:  # pragma: no cover (exercised by the Python 2.7 run)

@@ -23,6 +23,7 @@ METHODS = {STATUS: ("GET", "HEAD"), EXTEND: ("POST",), CLIENT: ("GET", "HEAD")}
 
 _PASSIVE = "HTTP_" + protocol.PASSIVE_HEADER.upper().replace("-", "_")
 
+
 def route(path, prefix):
     """The endpoint ``path`` names under ``prefix``, or ``None``."""
     if prefix is None or not path.startswith(prefix + "/"):

@@ -529,7 +529,7 @@ def _cross_check(settings, given):
             raise ValueError(
                 "%s (%r) is off while %s is %r: a session could be given no %s at all; "
                 "set a number of seconds" % (ceiling, high, timeout, low,
-                                              timeout.replace("_", " ")))
+                                             timeout.replace("_", " ")))
     if settings.max_sessions is not None and (settings.beaker or {}).get("type") == "cookie":
         raise ValueError(
             "max_sessions (%r) needs a session store: with beaker.session.type = cookie "

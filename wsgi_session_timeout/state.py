@@ -493,7 +493,8 @@ class SessionState(object):
             return
         if user is None:
             return
-        if was_signed_in and not self.logged_in and store.will_save(self.session, self.options) and \
+        if was_signed_in and not self.logged_in and \
+                store.will_save(self.session, self.options) and \
                 store.was_ended(real):
             # Another request signed this session out (or expired it) while this one
             # ran: whatever this one saves must not bring it back.

@@ -21,7 +21,8 @@ unreadable, the statements it runs counted while the breaker is open (none).
 
 The probe interval of the served middleware is long (``PROBE_INTERVAL``), so no probe
 is due while the outage is measured: the test makes probes due by moving the servers'
-clock (a FileClock, tests/clocks.py) by that interval, far less than the idle timeout. Latency bounds
+clock (a FileClock, tests/clocks.py) by that interval, far less than the idle timeout.
+Latency bounds
 are generous factors; the waits are deadline loops on real servers' I/O and logs.
 """
 

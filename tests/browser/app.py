@@ -65,6 +65,7 @@ def client_src(mount):
     """The client script's URL under ``mount``."""
     return mount + endpoint_prefix(mount) + "/" + CLIENT
 
+
 _ATTRIBUTE = re.compile(r"^[a-z][a-z-]*$")
 
 
