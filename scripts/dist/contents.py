@@ -15,16 +15,20 @@ import tarfile
 import zipfile
 
 NAME = "wsgi_session_timeout"
+#: The pytest plugin: a module of its own beside the package, so loading it imports
+#: nothing of the library.
+PLUGIN = "pytest_wsgi_session_timeout.py"
 
 # What the sdist holds of the tracked files (fnmatch patterns; "*" crosses "/").
 SDIST_TRACKED = [
     "README.md", "LICENSE", "setup.py", "setup.cfg", "pyproject.toml", "MANIFEST.in",
-    NAME + "/*.py", NAME + "/static/*.js",
+    NAME + "/*.py", NAME + "/static/*.js", PLUGIN,
     "docs/*.md", "docs/screenshots/*.png",
     "examples/*.py", "examples/*.ini", "examples/apache/*.conf", "examples/apache/*.wsgi",
     "examples/pylons/*.py", "examples/pylons/*.md",
     "requirements/test.txt", "requirements/test-py27.txt",
     "tests/__init__.py", "tests/conftest.py", "tests/apps.py", "tests/test_*.py",
+    "tests/clocks.py", "tests/redis_server.py",
     "tests/corpus/*.txt",
     "tests/servers/__init__.py", "tests/servers/conftest.py",
     "tests/servers/test_bare_wsgi.py",
@@ -32,7 +36,7 @@ SDIST_TRACKED = [
 # ... and what setuptools adds.
 SDIST_MADE = ["PKG-INFO", NAME + ".egg-info/*"]
 
-WHEEL_TRACKED = [NAME + "/*.py", NAME + "/static/*.js"]
+WHEEL_TRACKED = [NAME + "/*.py", NAME + "/static/*.js", PLUGIN]
 WHEEL_METADATA = ["METADATA", "WHEEL", "RECORD", "entry_points.txt", "top_level.txt",
                   "LICENSE", "licenses/LICENSE"]
 WHEEL_TAG = "py2.py3-none-any"
@@ -85,8 +89,9 @@ def check_wheel(path, tracked):
         top_level = [name for name in dist_info if name.endswith("/top_level.txt")]
         if top_level:
             packages = archive.read(top_level[0]).decode("utf-8").split()
-            if packages != [NAME]:
-                print("wheel: top_level.txt names %s, expected %s only" % (packages, NAME))
+            if sorted(packages) != sorted([NAME, PLUGIN[:-3]]):
+                print("wheel: top_level.txt names %s, expected %s and %s" % (
+                    packages, NAME, PLUGIN[:-3]))
                 ok = False
         wheel_file = [name for name in dist_info if name.endswith("/WHEEL")]
         if wheel_file:

@@ -23,7 +23,7 @@ def app(environ, start_response):
 def main():
     here = os.path.dirname(os.path.abspath(wsgi_session_timeout.__file__))
     assert "site-packages" in here, here
-    assert os.path.isfile(os.path.join(here, "static", "session-timeout.js")), here
+    assert os.path.isfile(os.path.join(here, "static", "src", "00-head.js")), here
     testapp = webtest.TestApp(SessionTimeoutMiddleware(
         app, {"beaker.session.type": "memory", "beaker.session.secret": "smoke"},
         protected_paths=["/account"]), lint=True)
