@@ -493,6 +493,9 @@ def test_another_sessions_marker_cannot_revive_an_idle_session(make, clock):
     clock.advance(601)  # the victim's session is idle-expired
     attacker = make(**PROTECTED)
     sign_in(attacker, "mallory")  # a fresh marker, recent activity
+    marker = attacker.cookies[MARKER]
+    attacker.reset()  # the jar holds exactly the two cookies (no second session cookie)
+    attacker.set_cookie(MARKER, marker)
     attacker.set_cookie("beaker.session.id", stolen)
     assert problem(attacker.get("/api/x", headers=XHR, status=401))["reason"] == "idle"
 

@@ -17,6 +17,11 @@ import webtest
 
 from wsgi_session_timeout.testing import freeze_clock
 
+# Cork (its own code, kept as its authors wrote it) stamps sign-ins with
+# datetime.utcnow(), deprecated since Python 3.12.
+pytestmark = pytest.mark.filterwarnings(
+    "ignore:datetime.datetime.utcnow:DeprecationWarning")
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 XHR = {"X-Requested-With": "XMLHttpRequest", "Accept": "application/json"}
 NAV = {"Accept": "text/html,application/xhtml+xml"}
