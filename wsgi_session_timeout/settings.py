@@ -194,34 +194,30 @@ def _imported(name, value):
     return value
 
 
-def as_callable(name, value):
-    """A callable, or an ini string ``package.module:name`` naming one."""
+def _as_callable(name, value, what):
     value = _imported(name, value)
     if not callable(value):
-        _fail(name, value, "expected a callable returning seconds since the epoch, "
-                           "or 'package.module:name' naming one")
+        _fail(name, value, "expected %s, or 'package.module:name' naming one" % what)
     return value
+
+
+def as_callable(name, value):
+    """A callable, or an ini string ``package.module:name`` naming one."""
+    return _as_callable(name, value, "a callable returning seconds since the epoch")
 
 
 def as_hook(name, value):
     """``None``, a callable, or an ini string ``package.module:name`` naming one."""
     if _is_none(value):
         return None
-    hook = _imported(name, value)
-    if not callable(hook):
-        _fail(name, value, "expected a callable (environ, fields) -> fields, "
-                           "or 'package.module:name' naming one")
-    return hook
+    return _as_callable(name, value, "a callable (environ, fields) -> fields")
 
 
 def as_optional_callable(name, value):
     """``None``, a callable, or an ini string ``package.module:name`` naming one."""
     if _is_none(value):
         return None
-    value = _imported(name, value)
-    if not callable(value):
-        _fail(name, value, "expected a callable, or 'package.module:name' naming one")
-    return value
+    return _as_callable(name, value, "a callable")
 
 
 def as_max_sessions(name, value):
