@@ -10,4 +10,4 @@ from .state import end_sessions, login, logout, sessions, set_timeouts
 
 __all__ = ["SessionTimeoutMiddleware", "login", "logout", "set_timeouts", "sessions",
            "end_sessions"]
-__version__ = "0.1.0"
+__version__ = "0.2.0"
