@@ -7,17 +7,21 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import Browser
+from .conftest import COUNT_REQUESTS, PAGE_EPOCH, Browser
 
 SINGLE = "/single"  # the mount with max_sessions = 1
 
 
 @pytest.fixture
-def laptop(chromium, server):
-    """A second device: a browser profile of its own (its own cookies)."""
+def laptop(chromium, server, screenshot_dir):
+    """A second device: a browser profile of its own (its own cookies), its clock
+    installed and paused as the ``browser`` fixture's is."""
     context = chromium.new_context(base_url=server.url)
+    context.add_init_script(COUNT_REQUESTS)
+    context.clock.install(time=PAGE_EPOCH)
+    context.clock.pause_at(PAGE_EPOCH + 1000)
     problems = []
-    yield Browser(context, server, problems)
+    yield Browser(context, server, problems, screenshot_dir)
     context.close()
     assert not problems, "\n".join(problems)
 
