@@ -433,12 +433,7 @@ class SessionState(object):
     def _rotate(self, real):
         """Move the session's data to a new id; the old id is left empty and dead, so a
         fixated or replayed id never carries the signed-in state."""
-        if store.is_cookie_session(real):
-            real["_id"] = _new_cookie_id()
-        else:
-            if not real.is_new:
-                store.end(real, real.id, self.now)
-            real.regenerate_id()
+        store.rotate(real, self.now)
         self.drop_cookie = False
 
     def logout(self):
@@ -470,7 +465,7 @@ class SessionState(object):
         if not real.is_new:
             store.end(real, real.id, self.now, real.get(self.settings.auth_key), reason)
         real.clear()
-        store.new_id(real, _wall_clock())
+        store.new_id(real)
         self.drop_cookie = True
 
     # -- once the app has answered --------------------------------------------------------
@@ -547,7 +542,7 @@ class SessionState(object):
         real.pop(SEEN_AT, None)
         if store.session_id(real) == self.id_at_start and not store.is_cookie_session(real):
             # Whatever the app keeps after signing out lives on under a new id.
-            store.new_id(real, _wall_clock())
+            store.new_id(real)
         self._save()
         self.marker_out = DELETE
         self._not_signed_in()
@@ -668,13 +663,3 @@ def _whole(value):
         return int(value)
     except (TypeError, ValueError, OverflowError):
         return None
-
-
-def _new_cookie_id():
-    import uuid
-    return uuid.uuid4().hex
-
-
-def _wall_clock():
-    import time
-    return time.time()

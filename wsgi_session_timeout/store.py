@@ -566,11 +566,23 @@ def _probe(session):
         raise StoreUnavailable("the session store did not keep a probe value")
 
 
-def new_id(session, now):
+def new_id(session):
     """Give a loaded (server-side) session a fresh id, keeping its data in memory; it is
-    stored (and sent) only if it is saved."""
+    stored (and sent) only if it is saved. Beaker's own times are wall-clock times."""
     session._create_id()
-    session["_creation_time"] = session["_accessed_time"] = now
+    session["_creation_time"] = session["_accessed_time"] = time.time()
+
+
+def rotate(session, now):
+    """Move a loaded session's data to a new id. A server-side session's old id is ended
+    (its record dropped, a note left); a cookie session's data lives in the cookie, which
+    the new id replaces."""
+    if is_cookie_session(session):
+        session["_id"] = uuid.uuid4().hex
+        return
+    if not session.is_new:
+        end(session, session.id, now)
+    session.regenerate_id()
 
 
 # -- the Session classes the middleware runs ------------------------------------------------
