@@ -296,13 +296,16 @@ class TestServer(object):
         self.clock = ManualClock()
         self.errors = []
         self.requests = []
+        self._arrived = threading.Condition()
         wsgi = make_wsgi(self.clock, self.errors)
 
         def recording(environ, start_response):
             headers = dict((k[5:].replace("_", "-").lower(), v) for k, v in environ.items()
                            if k.startswith("HTTP_"))
-            self.requests.append((environ["REQUEST_METHOD"], environ.get("PATH_INFO", ""),
-                                  headers))
+            with self._arrived:
+                self.requests.append((environ["REQUEST_METHOD"], environ.get("PATH_INFO", ""),
+                                      headers, environ.get("QUERY_STRING", "")))
+                self._arrived.notify_all()
             return wsgi(environ, start_response)
 
         self.httpd = _ThreadingServer(("127.0.0.1", 0), _QuietHandler)
@@ -326,3 +329,15 @@ class TestServer(object):
     def requests_to(self, path):
         """The requests made to ``path`` (the full path, mount included) so far."""
         return [r for r in self.requests if r[1] == path]
+
+    def wait_for_request(self, path, query, timeout=10):
+        """Wait until a request to ``path`` with query string ``query`` has arrived.
+
+        A request the page cancels may still be on its way: counting before it
+        arrives would count it later.
+        """
+        def arrived():
+            return any(r[1] == path and r[3] == query for r in self.requests)
+        with self._arrived:
+            if not self._arrived.wait_for(arrived, timeout):
+                raise AssertionError("no request to %s?%s within %ss" % (path, query, timeout))

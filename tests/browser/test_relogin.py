@@ -87,6 +87,8 @@ def test_a_held_request_the_page_aborts_is_not_sent_again(browser, server):
     page.evaluate("held.abort(); controller.abort();")
     page.wait_for_function("outcome.jquery && outcome.fetch")
     assert page.evaluate("outcome") == {"jquery": [0, "abort"], "fetch": "AbortError"}
+    server.wait_for_request("/api/echo", "lib=aborted")  # both met the ended session
+    server.wait_for_request("/api/echo", "lib=aborted-fetch")
     sent = len(server.requests_to("/api/echo"))
     sign_in_in_dialog(dialog, "alice")
     expect(dialog).to_be_hidden()
