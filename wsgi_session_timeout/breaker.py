@@ -74,23 +74,25 @@ class Breaker(object):
         self.clock = clock
         self.notify = notify
         self._lock = threading.Lock()
-        self._opened_at = None  # clock time of the failure that opened it; None: closed
+        #: The clock time of the failure that opened it; ``None`` while closed. A plain
+        #: attribute, so the healthy path of a request reads it without a call.
+        self.opened_at = None
         self._next_probe = None  # no probe before this clock time
         self._probe = None  # (thread ident, clock time) of the probe in flight
 
     @property
     def is_open(self):
         """True while the store is known to be failing."""
-        return self._opened_at is not None
+        return self.opened_at is not None
 
     def allow(self):
         """May this request use the store? True when the breaker is closed; when it is
         open, True for one request (it becomes the probe, and must report with
         :meth:`succeeded` or :meth:`failed`) when a probe is due and none is in flight."""
-        if self._opened_at is None:  # the healthy path takes no lock
+        if self.opened_at is None:  # the healthy path takes no lock
             return True
         with self._lock:
-            if self._opened_at is None:
+            if self.opened_at is None:
                 return True
             now = self.clock()
             if self._probe is not None and now - self._probe[1] < PROBE_LEASE:
@@ -103,20 +105,20 @@ class Breaker(object):
     def admits(self):
         """True when this thread may use the store now: the breaker is closed, or this
         thread is the probe. Unlike :meth:`allow`, it never starts a probe."""
-        if self._opened_at is None:
+        if self.opened_at is None:
             return True
         probe = self._probe
         return probe is not None and probe[0] == _ident()
 
     def succeeded(self):
         """The store answered: close the breaker (logging the outage's duration)."""
-        if self._opened_at is None:
+        if self.opened_at is None:
             return
         with self._lock:
-            if self._opened_at is None:
+            if self.opened_at is None:
                 return
-            duration = self.clock() - self._opened_at
-            self._opened_at = self._next_probe = self._probe = None
+            duration = self.clock() - self.opened_at
+            self.opened_at = self._next_probe = self._probe = None
         log.warning("session store available again after %.1f s", duration)
         self._tell("store_up", "%.1f s" % duration)
 
@@ -127,8 +129,8 @@ class Breaker(object):
         was answered without the store)."""
         with self._lock:
             now = self.clock()
-            if self._opened_at is None:
-                self._opened_at = now
+            if self.opened_at is None:
+                self.opened_at = now
                 opened = True
             elif self._probe is not None and self._probe[0] == _ident():
                 opened = False

@@ -21,7 +21,8 @@ CLIENT = protocol.CLIENT
 #: The methods each endpoint takes, matched exactly.
 METHODS = {STATUS: ("GET", "HEAD"), EXTEND: ("POST",), CLIENT: ("GET", "HEAD")}
 
-_PASSIVE = "HTTP_" + protocol.PASSIVE_HEADER.upper().replace("-", "_")
+#: The environ key of the passive header.
+PASSIVE_KEY = "HTTP_" + protocol.PASSIVE_HEADER.upper().replace("-", "_")
 
 
 def route(path, prefix):
@@ -44,7 +45,7 @@ def refuse_method(name, environ):
 
 def is_passive(environ):
     """True when the request says it is a background poll, not the user's activity."""
-    return environ.get(_PASSIVE, "").strip().lower() in ("1", "true", "yes")
+    return environ.get(PASSIVE_KEY, "").strip().lower() in ("1", "true", "yes")
 
 
 def status_document(verdict):

@@ -38,8 +38,10 @@ class Verdict(namedtuple("Verdict", "state reason idle_expires_in absolute_expir
     @property
     def expires_in(self):
         """Seconds until the earlier of the two deadlines, ``None`` if neither applies."""
-        left = [t for t in (self.idle_expires_in, self.absolute_expires_in) if t is not None]
-        return min(left) if left else None
+        idle, absolute = self[2], self[3]
+        if idle is None or (absolute is not None and absolute < idle):
+            return absolute
+        return idle
 
     @property
     def error(self):
@@ -48,6 +50,8 @@ class Verdict(namedtuple("Verdict", "state reason idle_expires_in absolute_expir
 
 
 ANONYMOUS_VERDICT = Verdict(ANONYMOUS, None, None, None)
+_EXPIRED_ABSOLUTE = Verdict(EXPIRED, ABSOLUTE, None, None)
+_EXPIRED_IDLE = Verdict(EXPIRED, IDLE, None, None)
 
 
 def judge(login_at, seen_at, now, idle_timeout, absolute_timeout):
@@ -59,21 +63,42 @@ def judge(login_at, seen_at, now, idle_timeout, absolute_timeout):
     host whose clock runs ahead) is read as ``now``, so skew can never add more than
     itself to a session.
     """
-    login_at = _finite(login_at)
-    seen_at = _finite(seen_at)
-    if login_at is None:
-        return Verdict(EXPIRED, ABSOLUTE, None, None)
-    if seen_at is None:
-        return Verdict(EXPIRED, IDLE, None, None)
-    login_at = min(login_at, now)
-    seen_at = min(max(seen_at, login_at), now)
-    idle_left = None if idle_timeout is None else seen_at + idle_timeout - now
-    absolute_left = None if absolute_timeout is None else login_at + absolute_timeout - now
-    if absolute_left is not None and absolute_left <= 0:
-        return Verdict(EXPIRED, ABSOLUTE, None, None)
-    if idle_left is not None and idle_left <= 0:
-        return Verdict(EXPIRED, IDLE, None, None)
-    return Verdict(ACTIVE, None, _whole(idle_left), _whole(absolute_left))
+    # Every request of a signed-in session comes here: plain numbers (what the middleware
+    # stores) are judged with operators only; anything else goes through _finite first.
+    # (11 calls fewer than min/max/_finite, a sixth of the middleware's own calls on a
+    # signed-in read.)
+    if login_at.__class__ not in _PLAIN or login_at - login_at:  # not finite: nan, inf
+        login_at = _finite(login_at)
+        if login_at is None:
+            return _EXPIRED_ABSOLUTE
+    if seen_at.__class__ not in _PLAIN or seen_at - seen_at:
+        seen_at = _finite(seen_at)
+        if seen_at is None:
+            return _EXPIRED_IDLE
+    if login_at > now:
+        login_at = now
+    if seen_at < login_at:
+        seen_at = login_at
+    if seen_at > now:
+        seen_at = now
+    absolute_left = idle_left = None
+    if absolute_timeout is not None:
+        absolute_left = login_at + absolute_timeout - now
+        if absolute_left <= 0:
+            return _EXPIRED_ABSOLUTE
+        absolute_left = int(absolute_left)
+    if idle_timeout is not None:
+        idle_left = seen_at + idle_timeout - now
+        if idle_left <= 0:
+            return _EXPIRED_IDLE
+        idle_left = int(idle_left)
+    # Whole seconds left, rounded down (both are positive here): a client never
+    # believes in time it lacks.
+    return _new_verdict(Verdict, (ACTIVE, None, idle_left, absolute_left))
+
+
+_PLAIN = frozenset([int, float])
+_new_verdict = tuple.__new__  # one call, where Verdict(...) makes two
 
 
 def judge_lost(login_at, now, absolute_timeout):
@@ -106,8 +131,11 @@ def own_timeout(value, default, ceiling):
 def needs_touch(seen_at, now, touch_interval):
     """True when activity at ``now`` should be recorded for a session last recorded at
     ``seen_at``: at most one write per ``touch_interval`` seconds."""
-    seen_at = _finite(seen_at)
-    return seen_at is None or not now - seen_at < touch_interval
+    if seen_at.__class__ not in _PLAIN or seen_at - seen_at:  # as in judge()
+        seen_at = _finite(seen_at)
+        if seen_at is None:
+            return True
+    return not now - seen_at < touch_interval
 
 
 def _finite(value):
@@ -121,8 +149,3 @@ def _finite(value):
     if value != value or value in (float("inf"), float("-inf")):
         return None
     return value
-
-
-def _whole(seconds):
-    """Whole seconds left, rounded down so a client never believes in time it lacks."""
-    return None if seconds is None else max(int(seconds), 0)

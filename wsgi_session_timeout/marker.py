@@ -37,7 +37,6 @@ NO_KEY = (
     "session id could forge activity. Set beaker.session.secret to a long random string "
     "in Beaker's configuration.")
 
-_VALUE = re.compile(r"^([0-9]{1,12})\.([0-9]{1,12})\.([0-9a-f]{16})\.([0-9a-f]{32})$")
 #: The longest valid value (12 + 1 + 12 + 1 + 16 + 1 + 32): anything longer is not one,
 #: and is dropped before any other work.
 MAX_VALUE = 75
@@ -125,19 +124,64 @@ def read(header, name, key):
     """Every verified :class:`Marker` named ``name`` in a ``Cookie`` header, in order.
 
     A browser may send several cookies of one name (a sibling subdomain can set one with
-    ``Domain``); the caller picks the one tied to its session with :func:`pick`.
+    ``Domain``); the caller picks the one tied to its session with :func:`pick`, or uses
+    :func:`find`.
     """
     found = []
-    prefix = name + "="
-    # No cache: a split and a regular expression cost less than a cache lookup keyed
-    # by values an attacker chooses, and hold no memory.
-    for part in header.split(";"):
-        part = part.strip()
-        if part.startswith(prefix):
-            marker = _verify(key, part[len(prefix):].strip('"'))
-            if marker is not None:
-                found.append(marker)
+    for text in _values(name).findall(header):
+        marker = _verify(key, text)
+        if marker is not None:
+            found.append(marker)
     return found
+
+
+def find(header, name, key, session_id, tag=None):
+    """The verified marker named ``name`` in a ``Cookie`` header that was written for
+    ``session_id`` (the latest, if several), or ``None``: :func:`read` and :func:`pick`
+    in one pass, for the request path. ``tag``: the session id's tag when the caller
+    knows it already."""
+    if tag is None:
+        try:
+            tag = _tags[key, session_id]
+        except KeyError:
+            tag = session_tag(key, session_id)
+    try:
+        pattern = _patterns[name]
+    except KeyError:
+        pattern = _values(name)
+    best = None
+    # One regular expression finds the well-formed values and nothing else, however
+    # long the header (a split and a strip per cookie cost 3 calls a cookie more).
+    for text in pattern.findall(header):
+        try:
+            marker = _verified[key, text]
+        except KeyError:
+            marker = _verify(key, text)
+        if marker is not None and marker.tag == tag and (
+                best is None or marker.seen_at > best.seen_at):
+            best = marker
+    return best
+
+
+def _values(name):
+    """The compiled pattern that finds well-formed values of cookie ``name``."""
+    try:
+        return _patterns[name]
+    except KeyError:
+        pass
+    # It starts with the name, a literal, which the engine finds with a fast scan (a
+    # leading "(?:^|;)" made it 4 times slower: 2.8 us against 0.7 us for a
+    # two-cookie header). A cookie whose name merely ends with this one is found too,
+    # and is harmless: only a value signed with this key, for this session, is used.
+    pattern = re.compile(re.escape(name) + r'="?(' + _FORMAT + r')"?[ \t]*(?=;|$)')
+    if len(_patterns) < 16:  # one name per deployment, two at most
+        _patterns[name] = pattern
+    return pattern
+
+
+_FORMAT = r"[0-9]{1,12}\.[0-9]{1,12}\.[0-9a-f]{16}\.[0-9a-f]{32}"
+_VALUE = re.compile(r"^([0-9]{1,12})\.([0-9]{1,12})\.([0-9a-f]{16})\.([0-9a-f]{32})$")
+_patterns = {}
 
 
 def _verify(key, text):
@@ -147,11 +191,23 @@ def _verify(key, text):
         return _verified[key, text]
     except KeyError:
         pass
-    marker = _check(key, text)
+    match = _VALUE.match(text)
+    marker = None
+    if match is not None:
+        login_at, seen_at, tag, signature = match.groups()
+        # The signature is the first 16 bytes of the MAC, in hex: compared as bytes, one
+        # hexlify and one decode fewer than comparing hex strings.
+        mac = _digest(key, ("marker:%s.%s.%s" % (login_at, seen_at, tag)).encode("ascii"),
+                      "sha256")
+        if hmac.compare_digest(binascii.unhexlify(signature), mac[:16]):
+            marker = _new_marker(Marker, (int(login_at), int(seen_at), tag))
     if len(_verified) >= _CACHE_SIZE:
         _verified.clear()
     _verified[key, text] = marker
     return marker
+
+
+_new_marker = tuple.__new__  # one call, where Marker(...) makes two
 
 
 #: Verified values, keyed by (key, value). A browser sends the same value until its next
@@ -160,17 +216,6 @@ def _verify(key, text):
 #: quarter of a megabyte.
 _CACHE_SIZE = 1024
 _verified = {}
-
-
-def _check(key, text):
-    match = _VALUE.match(text)
-    if match is None:
-        return None
-    login_at, seen_at, tag, signature = match.groups()
-    expected = _mac(key, "marker:%s.%s.%s" % (login_at, seen_at, tag))[:32]
-    if not hmac.compare_digest(signature, expected):
-        return None
-    return Marker(int(login_at), int(seen_at), tag)
 
 
 def pick(markers, tag):

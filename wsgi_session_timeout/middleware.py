@@ -141,10 +141,10 @@ class SessionTimeoutMiddleware(object):
         if self.beaker is not None:
             self.options = self.beaker.options
             cookie = s.activity_cookie or marker.name_for(self.beaker["key"])
-            own_class = (store.OwnCookieSession if self.beaker.get("type") == "cookie"
-                         else store.OwnSession)
-            self.beaker = self.beaker.copy_with(session_class=own_class, hide_cookie=cookie)
-            if (own_class is store.OwnSession and "store_ttl" not in self.beaker and
+            cookie_session = self.beaker.get("type") == "cookie"
+            self.beaker = self.beaker.copy_with(
+                **store.own_options(self.beaker, cookie_session, cookie))
+            if (not cookie_session and "store_ttl" not in self.beaker and
                     self.beaker.get("timeout") is None and
                     str(self.beaker.get("type")).startswith("ext:redis")):
                 log.warning("Redis keeps session records forever without absolute_timeout: "
@@ -170,6 +170,15 @@ class SessionTimeoutMiddleware(object):
         self.activity_cookie = self.beaker["hide_cookie"] if self.beaker is not None \
             else s.activity_cookie
         self._endpoints = (s.endpoint_prefix + "/") if s.endpoint_prefix else None
+        self._endpoints_length = len(self._endpoints or "")
+        #: What the sessions are, when the middleware runs Beaker (else read per request).
+        self.facts = None
+        if self.beaker is not None:
+            self.facts = state_module.Facts(self.beaker, self.activity_cookie)
+            if self.beaker.get("secret") or self.beaker.get("validate_key"):
+                self.facts.key_for_marker()
+        #: No protected or public paths: every path but the login page is the app's.
+        self._all_open = s.protected_paths is None and not s.public_paths
 
     def _store_news(self, kind, reason):
         self.events.emit(kind, self.settings.clock(), reason=reason)
@@ -208,38 +217,45 @@ class SessionTimeoutMiddleware(object):
 
     def __call__(self, environ, start_response):
         path = environ.get("PATH_INFO", "")
-        if self._endpoints is not None and path.startswith(self._endpoints):
+        prefix = self._endpoints
+        if prefix is not None and path[:self._endpoints_length] == prefix:
             name = endpoints.route(path, self.settings.endpoint_prefix)
             if name is not None:
                 return self._endpoint(name, environ, start_response)
         s = self.settings
-        if path == s.login_path and environ.get("QUERY_STRING"):
-            environ["QUERY_STRING"] = strip_unsafe_came_from(environ["QUERY_STRING"],
-                                                             s.came_from_param)
-        exchange = _Exchange(self, environ, start_response, s.paths.of(path))
-        if exchange.state is None:
+        if path == s.login_path:
+            if environ.get("QUERY_STRING"):
+                environ["QUERY_STRING"] = strip_unsafe_came_from(environ["QUERY_STRING"],
+                                                                 s.came_from_param)
+            where = policy.EXEMPT
+        else:
+            where = policy.OPEN if self._all_open else s.paths.of(path)
+        exchange = _Exchange(self, environ, start_response, where)
+        state = exchange.state
+        if state is None:
             # No session cookie, a path the app decides for: nothing to read or judge.
             return exchange.run()
         try:
-            self._start(exchange.state, state_module.PASSIVE if endpoints.is_passive(environ)
-                        else state_module.ACTIVE)
+            self._start(state, state_module.PASSIVE if _PASSIVE in environ and
+                        endpoints.is_passive(environ) else state_module.ACTIVE)
         except StoreUnavailable:
-            if exchange.where == GUARDED:
+            if where == GUARDED:
                 return exchange.unavailable()
             # Pages that do not need the session still work; one that does fails with
             # StoreUnavailable, answered as an outage.
             environ["beaker.session"] = store.UnavailableSession()
-            exchange.state.outage = True
+            state.outage = True
             return exchange.run()
-        action = policy.decide(exchange.where, exchange.state.verdict,
-                               preflight=policy.is_preflight(environ))
-        if action == policy.SIGN_IN:
+        # Before the app runs, decide() passes every request on a path it does not guard.
+        if where == GUARDED and policy.decide(
+                where, state.verdict, preflight=policy.is_preflight(environ)) == \
+                policy.SIGN_IN:
             return exchange.sign_in()
-        if s.hold_forms and exchange.where != policy.EXEMPT:
-            if exchange.state.verdict.signed_in:
-                if _HELD_COOKIE in environ.get("HTTP_COOKIE", ""):
+        if s.hold_forms and where != policy.EXEMPT:
+            if state.verdict.state == expiry.ACTIVE:
+                if _HELD_COOKIE in exchange.header:
                     return exchange.offer_held()
-            elif environ.get("REQUEST_METHOD") == "POST" and exchange.state.has_cookie and \
+            elif environ.get("REQUEST_METHOD") == "POST" and state.has_cookie and \
                     held.refusal(environ, s.held_form_max_bytes) is None:
                 # The app decides, and may read the form before it sends the browser to
                 # its login page: the form is kept from a copy of the body.
@@ -258,15 +274,17 @@ class SessionTimeoutMiddleware(object):
         how the store answered is reported to the breaker."""
         if not state.has_cookie:  # no session cookie: the store is not read
             return state.start(activity, writes)
-        if not self.breaker.allow():
+        breaker = self.breaker
+        if breaker.opened_at is not None and not breaker.allow():
             state.outage = True
             raise StoreUnavailable("the session store is unavailable")
         try:
             verdict = state.start(activity, writes)
         except StoreUnavailable as exc:
-            self.breaker.failed(exc)
+            breaker.failed(exc)
             raise
-        self.breaker.succeeded()
+        if breaker.opened_at is not None:
+            breaker.succeeded()
         return verdict
 
     def check_outer(self, session):
@@ -313,48 +331,43 @@ class _Exchange(object):
     ``start_response`` the app is given, where the app's answer is checked and the
     session's headers are added."""
 
+    own = None  # the session, when the middleware opened it
+    replace = None  # the action that replaces the app's answer
+    forwarded = started = False
+    pending = ()  # headers the response carries besides the session's
+
     def __init__(self, middleware, environ, start_response, where, always=False):
         self.middleware = middleware
         self.environ = environ
         self.start_response = start_response
         self.where = where
-        self.own = None
-        self.replace = None
-        self.forwarded = False
-        self.started = False
-        self.pending = []  # headers the response carries besides the session's
-        session = environ.get("beaker.session")
+        session = environ["beaker.session"] if "beaker.session" in environ else None
         if session is None:
             if middleware.beaker is None:
                 raise RuntimeError(NO_BEAKER)
             session = self.own = store.open_session(environ, middleware.beaker)
+            facts = middleware.facts
         else:
             middleware.check_outer(session)
+            facts = state_module.Facts.of(session, middleware.activity_cookie)
         self.session = session
+        self.facts = facts
         environ[state_module.FACTORY_KEY] = self.get_state
-        header = environ.get("HTTP_COOKIE")
-        if always or where == GUARDED or (header and self._knows(header, session)):
-            self.state = self._new_state(header)
+        self.header = header = environ.get("HTTP_COOKIE") or ""
+        self.has_cookie = has_cookie = bool(header) and store.sends_cookie(header, facts.key)
+        if always or where == GUARDED or has_cookie or (
+                header and facts.cookie_name in header):
+            self.state = self._new_state()
         else:
             # No session cookie and no activity cookie: nothing to read or judge unless
             # the app signs in (get_state makes the state then).
             self.state = None
 
-    def _knows(self, header, session):
-        """True when ``header`` may carry the session cookie or the activity cookie."""
-        key = self._session_key(session)
-        cookie = self.middleware.activity_cookie or marker.name_for(key)
-        return cookie in header or store.sends_cookie(header, key)
-
-    def _session_key(self, session):
-        return self.middleware.cookie_key or store.params(session).get(
-            "key", "beaker.session.id")
-
-    def _new_state(self, header):
+    def _new_state(self):
         middleware = self.middleware
         s = middleware.settings
-        state = state_module.SessionState(self.session, s, s.clock(), header,
-                                          middleware.activity_cookie, middleware.events,
+        state = state_module.SessionState(self.session, s, s.clock(), self.header,
+                                          self.facts, self.has_cookie, middleware.events,
                                           self.environ)
         self.environ[state_module.ENVIRON_KEY] = state
         return state
@@ -363,7 +376,7 @@ class _Exchange(object):
         """The session's state, made now if the request did not need it so far (the app
         signs in, or touched the session)."""
         if self.state is None:
-            self.state = self._new_state(self.environ.get("HTTP_COOKIE"))
+            self.state = self._new_state()
         return self.state
 
     # -- the middleware's own answers -----------------------------------------------------
@@ -402,7 +415,7 @@ class _Exchange(object):
             kept = held.record(user, fields, environ, state.now, s.held_form_ttl)
             if not store.keep_held(real, token, kept, s.held_form_ttl):
                 return  # a cookie session: no store to keep it in
-            name = held.cookie_name(self._session_key(self.session))
+            name = held.cookie_name(self.facts.key)
             earlier = held.token_from(environ.get("HTTP_COOKIE"), name)
             if earlier is not None:
                 store.take_held(real, earlier)  # a later post replaces it
@@ -412,15 +425,15 @@ class _Exchange(object):
             return
         attributes = self._cookie_attributes()._replace(
             expires=timedelta(seconds=s.held_form_ttl))
-        self.pending.append(marker.set_cookie(name, token, attributes))
+        self.pending += (marker.set_cookie(name, token, attributes),)
 
     def offer_held(self):
         """Answer a signed-in page load that carries the held-form cookie: the confirm
         page when the kept form is this user's and still current, else the app's answer.
         The record is removed and the cookie dropped either way (one use only)."""
         environ = self.environ
-        name = held.cookie_name(self._session_key(self.session))
-        token = held.token_from(environ.get("HTTP_COOKIE"), name)
+        name = held.cookie_name(self.facts.key)
+        token = held.token_from(self.header, name)
         if token is None or not held.wants_offer(environ):
             return self.run()
         s = self.middleware.settings
@@ -430,7 +443,7 @@ class _Exchange(object):
             kept = store.take_held(real, token)
         except StoreUnavailable:
             return self.run()  # the app answers; the form may be offered next time
-        self.pending.append(marker.delete_cookie(name, self._cookie_attributes()))
+        self.pending += (marker.delete_cookie(name, self._cookie_attributes()),)
         if not held.is_current(kept, real.get(s.auth_key), state.now):
             return self.run()  # another user's, or too old: gone for good
         fields = list(kept["fields"])
@@ -465,12 +478,15 @@ class _Exchange(object):
         state = self.state
         if state is not None and state.outage:
             return []
-        if self.environ.get("beaker.session") is not self.session:
+        if "beaker.session" not in self.environ or \
+                self.environ["beaker.session"] is not self.session:
             log.error(INNER_BEAKER, "seen at run time")
             raise RuntimeError(INNER_BEAKER % ("seen at run time",))
-        if state is None and store.accessed(self.session) and \
+        if state is None and (self.facts.auto or self.session.__dict__.get("_dirty")) and \
+                store.accessed(self.session) and \
                 store.real(self.session).get(self.middleware.settings.auth_key) is not None:
-            state = self.get_state()  # the app signed in by itself
+            # The app signed in by itself (a sign-in Beaker does not save is none).
+            state = self.get_state()
         extra = list(self.pending)
         if state is not None:
             try:
@@ -572,6 +588,7 @@ class _Exchange(object):
 
 EXPIRES_IN = protocol.EXPIRES_IN_HEADER
 _HELD_COOKIE = protocol.HELD_COOKIE_SUFFIX + "="
+_PASSIVE = endpoints.PASSIVE_KEY
 _ANONYMOUS = expiry.ANONYMOUS_VERDICT
 
 

@@ -9,7 +9,7 @@ response must carry (:attr:`marker_out`, :attr:`drop_cookie`) without writing a 
 
 from . import events, expiry, marker, registry, store
 from .settings import as_seconds
-from .store import LOGIN_AT, SEEN_AT, TIMEOUTS, StoreUnavailable
+from .store import LOGIN_AT, SEEN_AT, TAG, TIMEOUTS, StoreUnavailable
 
 ENVIRON_KEY = "wsgi_session_timeout.state"
 #: A callable that makes the state on demand, for a request that had no session to read.
@@ -83,6 +83,44 @@ def of(environ):
     return state
 
 
+class Facts(object):
+    """What a request's session is, from the options its Beaker ``SessionObject`` was
+    made with: known at start-up when the middleware runs Beaker, else read on each
+    request (:meth:`of`).
+
+    :param options: the session's Beaker options (``store.params``).
+    :param cookie_name: the activity cookie's name; ``None``: the session cookie's name
+        and ``.activity``.
+    """
+
+    __slots__ = ("options", "key", "secret", "cookie_name", "auto", "saves_on_read",
+                 "marker_key")
+
+    def __init__(self, options, cookie_name=None):
+        self.options = options
+        self.key = options.get("key", "beaker.session.id")
+        self.secret = options.get("secret") or options.get("validate_key")
+        self.cookie_name = cookie_name or marker.name_for(self.key)
+        #: Beaker saves the whole session whether or not the app calls save().
+        self.auto = bool(options.get("auto"))
+        #: Beaker writes back a session it loaded even when nobody saved it.
+        self.saves_on_read = self.auto or bool(options.get("save_accessed_time", True))
+        #: The activity cookie's key (derived on first use: a Beaker outside without a
+        #: secret is refused then, not at start-up).
+        self.marker_key = None
+
+    @classmethod
+    def of(cls, session, cookie_name=None):
+        """The facts of a session an outer Beaker made."""
+        return cls(store.params(session), cookie_name)
+
+    def key_for_marker(self):
+        key = self.marker_key
+        if key is None:
+            key = self.marker_key = marker.key_for(self.secret)
+        return key
+
+
 class SessionState(object):
     """The session of one request.
 
@@ -90,40 +128,44 @@ class SessionState(object):
     :meth:`_signed_in_at` and :meth:`_not_signed_in`. :meth:`start` runs before the
     app, :meth:`login`/:meth:`logout` from the app, :meth:`finish` once the app has
     answered (while the session can still be saved).
+
+    What most requests leave as it starts is a class attribute: a request sets only
+    what changes (a third of the attribute writes of a signed-in read).
     """
 
-    def __init__(self, session, settings, now, header, cookie_name, events=None,
+    user = None  # the signed-in user the request started with
+    verdict = expiry.ANONYMOUS_VERDICT
+    login_at = seen_at = None  # the signed-in session's clocks
+    marker_out = None  # SET or DELETE when the response changes the marker
+    drop_cookie = False  # the browser's session cookie must go, unless replaced
+    logged_in = False  # login() was called during this request
+    outage = False  # the store failed during this request
+    read_only = False
+    id_at_start = None
+    #: The user the session held when the request started, before an expired session
+    #: was cleared (``None``: not signed in, or no session to read).
+    user_at_start = None
+    #: The verdict :meth:`start` reached (``None`` until it ran).
+    started_with = None
+    _real = None
+
+    def __init__(self, session, settings, now, header, facts, has_cookie, events=None,
                  environ=None):
         self.session = session
         self.settings = settings
         self.now = now
         self.events = events
         self.environ = environ
-        self.user = None  # the signed-in user the request started with
         # The timeouts this session's clocks run on: its own, or the configured ones.
         self.idle_timeout = settings.idle_timeout
         self.absolute_timeout = settings.absolute_timeout
-        self.options = options = store.params(session)
-        self.key = options.get("key", "beaker.session.id")
-        self.secret = options.get("secret") or options.get("validate_key")
-        self.cookie_name = cookie_name or marker.name_for(self.key)
+        self.facts = facts
+        self.options = facts.options
+        self.key = facts.key
+        self.secret = facts.secret
+        self.cookie_name = facts.cookie_name
         self.header = header or ""
-        self.has_cookie = bool(header) and store.sends_cookie(header, self.key)
-        self.verdict = expiry.ANONYMOUS_VERDICT
-        self.login_at = self.seen_at = None  # the signed-in session's clocks
-        self.marker_out = None  # SET or DELETE when the response changes the marker
-        self.drop_cookie = False  # the browser's session cookie must go, unless replaced
-        self.logged_in = False  # login() was called during this request
-        self.outage = False  # the store failed during this request
-        self.read_only = False
-        self.id_at_start = None
-        #: The user the session held when the request started, before an expired
-        #: session was cleared (``None``: not signed in, or no session to read).
-        self.user_at_start = None
-        #: The verdict :meth:`start` reached (``None`` until it ran).
-        self.started_with = None
-        self._real = None
-        self._marker_key = None
+        self.has_cookie = has_cookie
 
     # -- reading --------------------------------------------------------------------------
 
@@ -138,10 +180,7 @@ class SessionState(object):
         return self._real
 
     def _key(self):
-        key = self._marker_key
-        if key is None:
-            key = self._marker_key = marker.key_for(self.secret)
-        return key
+        return self.facts.marker_key or self.facts.key_for_marker()
 
     def _markers(self):
         name = self.cookie_name
@@ -150,17 +189,18 @@ class SessionState(object):
         return marker.read(self.header, name, self._key())
 
     def _own_marker(self, session_id):
-        markers = self._markers()
-        return marker.pick(markers, marker.session_tag(self._key(), session_id)) \
-            if markers else None
+        if self.cookie_name not in self.header:
+            return None
+        return marker.find(self.header, self.cookie_name,
+                           self.facts.marker_key or self._key(), session_id)
 
     def _signed_in_at(self, login_at, seen_at):
         self.login_at, self.seen_at = login_at, seen_at
-        self.verdict = expiry.judge(login_at, seen_at, self.now, self.idle_timeout,
-                                    self.absolute_timeout)
-        if not self.verdict.signed_in:
+        self.verdict = verdict = expiry.judge(login_at, seen_at, self.now, self.idle_timeout,
+                                              self.absolute_timeout)
+        if verdict.state != expiry.ACTIVE:
             self.login_at = self.seen_at = None
-        return self.verdict
+        return verdict
 
     def _not_signed_in(self, verdict=expiry.ANONYMOUS_VERDICT):
         self.login_at = self.seen_at = None
@@ -185,12 +225,22 @@ class SessionState(object):
         if not self.has_cookie:
             return self._lost(None, writes)
         real = self.real()
-        self.id_at_start = real.id
+        self.id_at_start = session_id = real.id
         user = self.user_at_start = real.get(self.settings.auth_key)
         if user is None:
             return self._lost(real, writes)
-        if store.is_cookie_session(real) and real.get(LOGIN_AT) is not None and \
-                self._own_marker(real.id) is None:
+        login_at = real.get(LOGIN_AT)
+        own = None
+        if login_at is not None and self.cookie_name in self.header:  # _own_marker()
+            try:
+                kept_for, tag = real.get(TAG)
+                if kept_for != session_id:
+                    tag = None
+            except (TypeError, ValueError):  # none kept (a cookie session), or not a pair
+                tag = None
+            own = marker.find(self.header, self.cookie_name,
+                              self.facts.marker_key or self._key(), session_id, tag)
+        if own is None and login_at is not None and store.is_cookie_session(real):
             # A cookie session has no record the server could drop at sign-out: its
             # activity cookie, deleted then, is the server's word that it is live. A
             # session cookie replayed without it is signed out.
@@ -200,25 +250,31 @@ class SessionState(object):
         self.user = user
         if real.get(TIMEOUTS) is not None:  # most sessions have none of their own
             self._read_timeouts(real)
-        login_at, seen_at = self._clocks(real)
+        legacy = login_at is None
+        if legacy:
+            login_at, seen_at = self._beaker_clocks(real)
+        else:
+            seen_at = self._seen_at(real, login_at, own)
         verdict = self._signed_in_at(login_at, seen_at)
-        if not verdict.signed_in:
+        if verdict.state != expiry.ACTIVE:
             if writes:
-                self._emit(events.EXPIRED, user, verdict.reason, real.id)
+                self._emit(events.EXPIRED, user, verdict.reason, session_id)
                 self._end(real, verdict.reason)
             return self._not_signed_in(verdict)
-        if real.get(LOGIN_AT) is None:
+        if legacy:
             # Signed in by the app before the middleware kept clocks for it (a session
             # from before it was deployed): from now on it has them.
             if writes:
                 self._keep_clocks(real, login_at)
             return self.verdict
         if activity == EXTEND:
-            self._emit(events.EXTEND, user, None, real.id)
+            self._emit(events.EXTEND, user, None, session_id)
+        elif activity != ACTIVE:
+            return verdict
         s = self.settings
-        if activity == EXTEND or (activity == ACTIVE and expiry.needs_touch(
+        if activity == EXTEND or expiry.needs_touch(
                 seen_at, self.now, s.touch_interval if self.idle_timeout == s.idle_timeout
-                else self._touch_interval())):
+                else self._touch_interval()):
             self.marker_out = SET
             return self._signed_in_at(login_at, self.now)
         return verdict
@@ -245,19 +301,34 @@ class SessionState(object):
         Beaker's own creation and access times."""
         login_at = real.get(LOGIN_AT)
         if login_at is None:
-            # Beaker's own access time as loaded (a CookieSession stamps a new one at
-            # once; its accessed_dict keeps the one the cookie carried).
-            seen = getattr(real, "last_accessed", None) or getattr(
-                real, "accessed_dict", {}).get("_accessed_time")
-            return real.get("_creation_time", self.now), seen or self.now
+            return self._beaker_clocks(real)
+        return login_at, self._seen_at(real, login_at, self._own_marker(real.id))
+
+    def _beaker_clocks(self, real):
+        # Beaker's own access time as loaded (a CookieSession stamps a new one at once;
+        # its accessed_dict keeps the one the cookie carried).
+        seen = getattr(real, "last_accessed", None) or getattr(
+            real, "accessed_dict", {}).get("_accessed_time")
+        return real.get("_creation_time", self.now), seen or self.now
+
+    def _seen_at(self, real, login_at, own):
+        """The activity time of a session signed in at ``login_at``: the later of the one
+        saved in it and the one in its own marker ``own`` (when written for this
+        sign-in)."""
         seen_at = real.get(SEEN_AT)
-        own = self._own_marker(real.id)
-        if own is not None and own.login_at == _whole(login_at):
-            try:
-                return login_at, max(float(seen_at), own.seen_at)
-            except (TypeError, ValueError):
-                return login_at, own.seen_at
-        return login_at, seen_at
+        if own is None:
+            return seen_at
+        try:
+            if own.login_at != int(login_at):  # whole seconds, as in the marker
+                return seen_at
+        except (TypeError, ValueError, OverflowError):
+            return seen_at
+        try:
+            seen_at = float(seen_at)
+        except (TypeError, ValueError):
+            return own.seen_at
+        # As max(seen_at, own.seen_at), without the call (a NaN stays, and fails closed).
+        return own.seen_at if own.seen_at > seen_at else seen_at
 
     def _lost(self, real, writes):
         """The verdict for a session cookie with no signed-in session behind it, from the
@@ -265,8 +336,7 @@ class SessionState(object):
         markers = self._markers()
         if not markers:
             return self._not_signed_in()
-        own = None if real is None else marker.pick(
-            markers, marker.session_tag(self._key(), real.id))
+        own = None if real is None else marker.pick(markers, self._tag(real.id))
         reason = None
         if own is not None and not store.is_cookie_session(real):
             reason = self._ended_reason(real)
@@ -317,6 +387,7 @@ class SessionState(object):
     def _keep_clocks(self, real, login_at):
         real[LOGIN_AT] = login_at
         real[SEEN_AT] = self.now
+        self._keep_tag(real)
         self._save()
         self.marker_out = SET
         self._signed_in_at(login_at, self.now)
@@ -324,9 +395,15 @@ class SessionState(object):
     def _start_clocks(self):
         real = self.real()
         real[LOGIN_AT] = real[SEEN_AT] = self.now
+        self._keep_tag(real)
         self._save()
         self.marker_out = SET
         self._signed_in_at(self.now, self.now)
+
+    def _keep_tag(self, real):
+        if store.is_cookie_session(real):
+            return  # its data travels in a cookie: kept small
+        real[TAG] = [real.id, self._tag(real.id)]
 
     def _save(self):
         self.session.save()
@@ -479,23 +556,19 @@ class SessionState(object):
         if self.read_only or not (self.has_cookie or self.marker_out or self.drop_cookie or
                                   store.accessed(self.session)):
             return
-        real = self.real()
+        real = self._real
+        if real is None:
+            real = self.real()
         user = real.get(self.settings.auth_key)
-        was_signed_in = self.login_at is not None
-        if was_signed_in and not self.logged_in and (
-                store.session_id(real) != self.id_at_start or user is None):
-            self._signed_out_by_app(real, user)
+        # Beaker's SessionObject.dirty(): save() or delete() was called.
+        dirty = self.session.__dict__.get("_dirty")
+        if self.logged_in:
+            if dirty and user is not None:
+                real[SEEN_AT] = self.seen_at
             return
-        if user is None:
-            return
-        if was_signed_in and not self.logged_in and \
-                store.will_save(self.session, self.options) and \
-                store.was_ended(real):
-            # Another request signed this session out (or expired it) while this one
-            # ran: whatever this one saves must not bring it back.
-            self._revoke(real)
-            return
-        if not was_signed_in and not self.logged_in:
+        if self.login_at is None:  # not signed in when the request started
+            if user is None:
+                return
             if real.get(LOGIN_AT) is not None:
                 # A signed-in session the request start never judged (its cookie was
                 # sent in a form the quick test missed): judge it now, never adopt it.
@@ -503,10 +576,23 @@ class SessionState(object):
                 return
             # The app signed the user in itself: as login() does, on a new id.
             self._app_signed_in(real, user)
-        elif real.get(LOGIN_AT) is None and not self.logged_in:
-            # The app cleared the session and signed a user in again in one request.
+            return
+        try:
+            same_id = real.id == self.id_at_start  # as store.session_id(real)
+        except KeyError:
+            same_id = False
+        if user is None or not same_id:
+            self._signed_out_by_app(real, user)
+            return
+        if (dirty or self.facts.saves_on_read) and store.was_ended(real):
+            # Another request signed this session out (or expired it) while this one
+            # ran: whatever this one saves must not bring it back.
+            self._revoke(real)
+        elif (dirty or self.facts.auto) and real.get(LOGIN_AT) is None:
+            # The app cleared the session and signed a user in again in one request
+            # (what Beaker does not save did not happen).
             self._app_signed_in(real, user, self.user, self.id_at_start)
-        elif self.session.__dict__.get("_dirty"):  # Beaker's SessionObject.dirty()
+        elif dirty:
             real[SEEN_AT] = self.seen_at
 
     def _app_signed_in(self, real, user, previous=None, previous_id=None):
@@ -656,10 +742,3 @@ COOKIE_SESSIONS = (
     "lives in its browser's cookie, out of the server's reach. Sign the current session "
     "out with logout(); to end the others, change beaker.session.validate_key (which ends "
     "every session) or use a server-side store.")
-
-
-def _whole(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError, OverflowError):
-        return None
