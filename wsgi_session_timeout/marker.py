@@ -107,11 +107,6 @@ class Marker(namedtuple("Marker", "login_at seen_at tag")):
 
     __slots__ = ()
 
-    def belongs_to(self, tag, login_at):
-        """True when this marker was written for the session ``tag`` names and for the
-        sign-in at ``login_at``."""
-        return self.tag == tag and self.login_at == int(login_at)
-
 
 def value(key, login_at, seen_at, tag):
     """The marker's value for a session signed in at ``login_at``, last active at
