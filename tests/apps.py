@@ -1,5 +1,7 @@
 """A small application for the tests, written as legacy apps are: plain WSGI, Beaker's
-session from the environ, ``login``/``logout`` from the middleware."""
+session from the environ, ``login``/``logout`` from the middleware; and the session
+pages the tests' other legacy apps share with it (:func:`cart`,
+:func:`sign_out_in_the_session`)."""
 
 import json
 
@@ -48,15 +50,10 @@ def app(environ, start_response):
         session.save()
         return text("legacy signed in")
     if path == "/legacy-logout":
-        del session["user"]
-        session.save()
+        sign_out_in_the_session(session, "del")
         return text("legacy signed out")
-    if path == "/put":
-        session["cart"] = environ.get("QUERY_STRING", "")
-        session.save()
-        return text("put")
-    if path == "/get":
-        return text("cart=%s user=%s" % (session.get("cart"), session.get("user")))
+    if path in ("/put", "/get"):
+        return cart(path, environ, text)
     if path == "/needs-login" or path == "/public/needs-login":
         if session.get("user") is None:
             return text("please sign in", "401 Unauthorized")
@@ -84,6 +81,30 @@ def app(environ, start_response):
         start_response("200 OK", [("Content-Type", "application/json")])
         return Closing([json.dumps({"user": session.get("user")}).encode("ascii")], log)
     return text("page %s user=%s" % (path, session.get("user")))
+
+
+def cart(path, environ, text):
+    """``/put?<cart>`` keeps the query string in the session as the cart (``put``);
+    ``/get`` shows the cart and the user. ``text(body)`` makes the answer."""
+    session = environ["beaker.session"]
+    if path == "/put":
+        session["cart"] = environ.get("QUERY_STRING", "")
+        session.save()
+        return text("put")
+    return text("cart=%s user=%s" % (session.get("cart"), session.get("user")))
+
+
+def sign_out_in_the_session(session, how):
+    """Sign out through the Beaker session itself, as legacy apps do: ``how`` is
+    ``"del"`` (``del session['user']``), ``"delete"`` or ``"invalidate"``."""
+    if how == "delete":
+        session.delete()
+        return
+    if how == "del":
+        del session["user"]
+    else:
+        session.invalidate()
+    session.save()
 
 
 def _stream(environ, start_response, log, status="200 OK"):

@@ -109,6 +109,14 @@ def pytest_terminal_summary(terminalreporter):
 
 
 @pytest.fixture
+def tmp_dir():
+    """A fresh directory, removed afterwards."""
+    path = tempfile.mkdtemp(prefix="wst-")
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
+
+
+@pytest.fixture
 def clock(session_clock):
     """The clock the tests move by hand (the plugin's ``session_clock``)."""
     return session_clock

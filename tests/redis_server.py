@@ -28,7 +28,8 @@ def wanted():
                for d in os.environ.get("PATH", "").split(os.pathsep) + ["/usr/bin"])
 
 
-def _free_port():
+def free_port():
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     try:
         sock.bind(("127.0.0.1", 0))
@@ -68,7 +69,7 @@ class RedisServer(object):
         else:
             pytest.fail("redis-server is missing: %s" % HINT, pytrace=False)
         self.dir = tempfile.mkdtemp(prefix="wst-redis-")
-        self.port = _free_port()
+        self.port = free_port()
         self.log = open(os.path.join(self.dir, "redis.log"), "wb")
         self.process = subprocess.Popen(
             [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",

@@ -14,6 +14,7 @@ from beaker.middleware import SessionMiddleware
 
 from wsgi_session_timeout import SessionTimeoutMiddleware
 
+from .apps import cart, sign_out_in_the_session
 from .conftest import API, FETCH, HTMX, NAV, XHR
 
 TEXT = [("Content-Type", "text/plain; charset=utf-8")]
@@ -35,23 +36,11 @@ def legacy_app(environ, start_response):
         return text("signed in")
     if path == "/login":
         return text("login form")
-    if path == "/logout/del":
-        del session["user"]
-        session.save()
+    if path in ("/logout/del", "/logout/delete", "/logout/invalidate"):
+        sign_out_in_the_session(session, path[len("/logout/"):])
         return text("signed out")
-    if path == "/logout/delete":
-        session.delete()
-        return text("signed out")
-    if path == "/logout/invalidate":
-        session.invalidate()
-        session.save()
-        return text("signed out")
-    if path == "/put":
-        session["cart"] = environ.get("QUERY_STRING", "")
-        session.save()
-        return text("put")
-    if path == "/get":
-        return text("cart=%s user=%s" % (session.get("cart"), session.get("user")))
+    if path in ("/put", "/get"):
+        return cart(path, environ, text)
     if path.startswith("/account") or path.startswith("/api/"):
         if session.get("user") is None:
             # The app's own guard: to the login page, with or without where from.
@@ -158,23 +147,20 @@ def test_app_redirect_elsewhere_is_left_alone(unguarded):
 # -- cookie sessions: no store, so never "store unavailable" ------------------------------
 
 
-def test_own_cookie_sessions_never_answer_503(cookie_config, clock):
-    app = webtest.TestApp(SessionTimeoutMiddleware(legacy_app, cookie_config, clock=clock,
-                                                   idle_timeout=IDLE, protected_paths=["/api"]),
-                          lint=True)
-    app.post("/login")
-    for _ in range(3):
-        clock.advance(60)
-        assert app.get("/put?apples").status_int == 200
-        assert app.get("/get").text == "cart=apples user=alice"
-    clock.advance(IDLE + 1)
-    assert problem(app.get("/api/orders", headers=XHR, status=401))["error"] == "session_expired"
+def own_cookie_sessions(cookie_config, clock):
+    return SessionTimeoutMiddleware(legacy_app, cookie_config, clock=clock, idle_timeout=IDLE,
+                                    protected_paths=["/api"])
 
 
-def test_cookie_sessions_from_an_outer_beaker_never_answer_503(cookie_config, clock):
-    stack = SessionMiddleware(SessionTimeoutMiddleware(
+def cookie_sessions_from_an_outer_beaker(cookie_config, clock):
+    return SessionMiddleware(SessionTimeoutMiddleware(
         legacy_app, clock=clock, idle_timeout=IDLE, protected_paths=["/api"]), cookie_config)
-    app = webtest.TestApp(stack, lint=True)
+
+
+@pytest.mark.parametrize("stack", [own_cookie_sessions, cookie_sessions_from_an_outer_beaker],
+                         ids=["own", "outer-beaker"])
+def test_cookie_sessions_never_answer_503(stack, cookie_config, clock):
+    app = webtest.TestApp(stack(cookie_config, clock), lint=True)
     app.post("/login")
     for _ in range(3):
         clock.advance(60)

@@ -9,8 +9,6 @@ import inspect
 import json
 import os
 import re
-import shutil
-import tempfile
 import warnings
 from datetime import timedelta
 
@@ -28,13 +26,6 @@ from . import apps
 from .conftest import NAV, XHR
 
 SECRET = "a long random string"
-
-
-@pytest.fixture
-def tmpdir_path():
-    path = tempfile.mkdtemp(prefix="wst-beaker-config-")
-    yield path
-    shutil.rmtree(path, ignore_errors=True)
 
 
 def _no_app(environ, start_response):
@@ -122,8 +113,8 @@ def test_unknown_keyword_is_refused_naming_both_lists():
 
 
 @pytest.mark.parametrize("key", ["session_type", "session_data_dir", "session_secret"])
-def test_deprecated_session_underscore_keys_are_honoured_with_beakers_warning(key, tmpdir_path):
-    config = {"session_type": "file", "session_data_dir": tmpdir_path, "session_secret": SECRET}
+def test_deprecated_session_underscore_keys_are_honoured_with_beakers_warning(key, tmp_dir):
+    config = {"session_type": "file", "session_data_dir": tmp_dir, "session_secret": SECRET}
     with pytest.warns(DeprecationWarning) as record:
         middleware = SessionTimeoutMiddleware(apps.app, config)
     assert DEPRECATED_WARNING in [str(w.message) for w in record]
@@ -131,11 +122,11 @@ def test_deprecated_session_underscore_keys_are_honoured_with_beakers_warning(ke
         warnings.simplefilter("always")
         SessionMiddleware(_no_app, config)
     assert set(str(w.message) for w in beakers) == set([DEPRECATED_WARNING])
-    assert middleware.options["type"] == "file" and middleware.options["data_dir"] == tmpdir_path
+    assert middleware.options["type"] == "file" and middleware.options["data_dir"] == tmp_dir
     app = webtest.TestApp(middleware, lint=True)
     app.post("/login")
     assert app.get("/get").text == "cart=None user=alice"
-    assert os.listdir(tmpdir_path), "the file store was not used"
+    assert os.listdir(tmp_dir), "the file store was not used"
 
 
 def test_session_timeout_prefix_is_not_a_deprecated_beaker_key():
@@ -181,7 +172,7 @@ def test_environ_key_without_beaker_settings_is_refused():
     assert "environ_key (got 'my.session') names where the middleware's own Beaker" in str(info.value)
 
 
-def test_get_session_makes_a_new_cookieless_session_as_beaker_does(tmpdir_path):
+def test_get_session_makes_a_new_cookieless_session_as_beaker_does(tmp_dir):
     made = {}
 
     def app(environ, start_response):
@@ -193,7 +184,7 @@ def test_get_session_makes_a_new_cookieless_session_as_beaker_does(tmpdir_path):
 
     middleware = SessionTimeoutMiddleware(app, {
         "beaker.session.secret": SECRET, "beaker.session.type": "file",
-        "beaker.session.data_dir": tmpdir_path})
+        "beaker.session.data_dir": tmp_dir})
     response = webtest.TestApp(middleware, lint=True).get("/get")
     new = made["new"]
     assert isinstance(new, Session) and new.id != made["request"].id
@@ -216,10 +207,10 @@ def test_options_is_none_with_beaker_outside():
 # -- beaker.session.timeout is the idle timeout -----------------------------------------
 
 
-def test_beaker_timeout_becomes_the_idle_timeout(clock, tmpdir_path):
+def test_beaker_timeout_becomes_the_idle_timeout(clock, tmp_dir):
     middleware = SessionTimeoutMiddleware(apps.app, {
         "beaker.session.secret": SECRET, "beaker.session.type": "file",
-        "beaker.session.data_dir": tmpdir_path, "beaker.session.timeout": "600"}, clock=clock)
+        "beaker.session.data_dir": tmp_dir, "beaker.session.timeout": "600"}, clock=clock)
     assert middleware.settings.idle_timeout == 600
     assert middleware.options["timeout"] is None
     assert middleware.options["save_accessed_time"] is False
@@ -234,16 +225,16 @@ def test_beaker_timeout_becomes_the_idle_timeout(clock, tmpdir_path):
     assert json.loads(response.text)["reason"] == "idle"
 
 
-def test_beaker_timeout_no_longer_writes_on_every_request(clock, tmpdir_path):
+def test_beaker_timeout_no_longer_writes_on_every_request(clock, tmp_dir):
     middleware = SessionTimeoutMiddleware(apps.app, {
         "beaker.session.secret": SECRET, "beaker.session.type": "file",
-        "beaker.session.data_dir": tmpdir_path, "beaker.session.timeout": "600"}, clock=clock)
+        "beaker.session.data_dir": tmp_dir, "beaker.session.timeout": "600"}, clock=clock)
     app = webtest.TestApp(middleware, lint=True)
     app.get("/put?apples")
-    before = _store_files(tmpdir_path)
+    before = _store_files(tmp_dir)
     for _ in range(3):
         assert app.get("/get").text == "cart=apples user=None"
-    assert _store_files(tmpdir_path) == before
+    assert _store_files(tmp_dir) == before
 
 
 def _store_files(root):
@@ -289,8 +280,8 @@ def test_keyword_form_cookie_sessions_with_validate_key_true(clock):
     app.get("/needs-login", headers=NAV, status=302)
 
 
-def test_keyword_form_runs_beaker(clock, tmpdir_path):
-    middleware = SessionTimeoutMiddleware(apps.app, type="file", data_dir=tmpdir_path,
+def test_keyword_form_runs_beaker(clock, tmp_dir):
+    middleware = SessionTimeoutMiddleware(apps.app, type="file", data_dir=tmp_dir,
                                           secret=SECRET, clock=clock, idle_timeout=300)
     assert isinstance(middleware.options, dict) and middleware.options["type"] == "file"
     app = webtest.TestApp(middleware, lint=True)

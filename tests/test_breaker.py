@@ -9,24 +9,14 @@ import pytest
 
 from wsgi_session_timeout import breaker, settings
 from wsgi_session_timeout.breaker import Breaker, startup_warning, store_wait
+from wsgi_session_timeout.testing import ManualClock
 
 SID = "0123456789abcdef0123456789abcdef"
 
 
-class Clock(object):
-    def __init__(self):
-        self.now = 1000.0
-
-    def __call__(self):
-        return self.now
-
-    def advance(self, seconds):
-        self.now += seconds
-
-
 @pytest.fixture
 def clock():
-    return Clock()
+    return ManualClock(1000.0)
 
 
 @pytest.fixture

@@ -1,10 +1,8 @@
 """The clocks the tests move for servers in other processes (tests/clocks.py)."""
 
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
 import time
 
 import pytest
@@ -18,16 +16,9 @@ REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 @pytest.fixture
-def directory():
-    path = tempfile.mkdtemp(prefix="wst-clock-")
-    yield path
-    shutil.rmtree(path, ignore_errors=True)
-
-
-@pytest.fixture
-def offset_file(directory, monkeypatch):
+def offset_file(tmp_dir, monkeypatch):
     monkeypatch.setattr(time, "time", lambda: 1000.0)
-    return os.path.join(directory, "offset")
+    return os.path.join(tmp_dir, "offset")
 
 
 def test_file_clock(offset_file):
@@ -56,10 +47,10 @@ def test_the_ini_value_names_env_clock():
     assert as_callable("clock", ENV_CLOCK) is env_clock
 
 
-def test_a_server_with_the_repository_on_its_path_reads_the_moved_clock(directory):
+def test_a_server_with_the_repository_on_its_path_reads_the_moved_clock(tmp_dir):
     """What every server the tests start does: resolve the ini value in a process of its
     own, started elsewhere, with only PYTHONPATH pointing at the repository."""
-    offset_file = os.path.join(directory, "offset")
+    offset_file = os.path.join(tmp_dir, "offset")
     FileClock(offset_file).advance(3600)
     code = ("import time\n"
             "from wsgi_session_timeout.settings import as_callable\n"
@@ -68,7 +59,7 @@ def test_a_server_with_the_repository_on_its_path_reads_the_moved_clock(director
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join([REPO] + [p for p in [env.get("PYTHONPATH")] if p])
     env[CLOCK_FILE_VARIABLE] = offset_file
-    output = subprocess.check_output([sys.executable, "-c", code], cwd=directory, env=env)
+    output = subprocess.check_output([sys.executable, "-c", code], cwd=tmp_dir, env=env)
     assert output.decode("ascii").strip() == "3600"
 
 

@@ -11,6 +11,7 @@ from beaker.middleware import SessionMiddleware
 
 from wsgi_session_timeout import SessionTimeoutMiddleware
 
+from .apps import cart, sign_out_in_the_session
 from .conftest import FETCH, HTMX, NAV, XHR
 
 IDLE = 600
@@ -31,16 +32,8 @@ def legacy_app(environ, start_response):
         session["user"] = query or "alice"
         session.save()
         return reply("welcome")
-    if path == "/signout/del":
-        del session["user"]
-        session.save()
-        return reply("bye")
-    if path == "/signout/delete":
-        session.delete()
-        return reply("bye")
-    if path == "/signout/invalidate":
-        session.invalidate()
-        session.save()
+    if path in ("/signout/del", "/signout/delete", "/signout/invalidate"):
+        sign_out_in_the_session(session, path[len("/signout/"):])
         return reply("bye")
     if path == "/resignin/clear":
         session.clear()
@@ -53,9 +46,7 @@ def legacy_app(environ, start_response):
         session.save()
         return reply("again")
     if path == "/put":
-        session["cart"] = query
-        session.save()
-        return reply("put")
+        return cart(path, environ, reply)
     if path == "/login":
         return reply("the login form")
     if session.get("user") is None:

@@ -209,57 +209,54 @@ def _true(value):
     return str(value).strip().lower() in ("1", "true", "yes", "on", "y")
 
 
-def _redis_client_wait(client):
-    """A redis-py client object given as ``url`` (Beaker takes one): its own timeouts
-    and retries. redis-py 6 and later retry three times with back-off by default when a
-    client is built directly (``from_url`` does not)."""
-    kwargs = getattr(client.connection_pool, "connection_kwargs", {})
-    fix = ("build the client with socket_timeout=1, socket_connect_timeout=1 and "
-           "retry=Retry(NoBackoff(), 0)")
-    read = _number(kwargs.get("socket_timeout"))
-    if read is None:
-        return Wait(None, "the redis client given as beaker.session.url has no "
-                    "socket_timeout: redis-py waits for a hung Redis forever", fix)
-    connect = _number(kwargs.get("socket_connect_timeout")) or read
-    retry = kwargs.get("retry")
-    retries = 0
-    backoff = 0.0
-    if retry is not None:
-        retries = int(getattr(retry, "_retries", 0) or 0)
-        cap = _number(getattr(getattr(retry, "_backoff", None), "_cap", None))
-        base = _number(getattr(getattr(retry, "_backoff", None), "_base", None))
-        for failures in range(1, retries + 1):
-            backoff += min(cap, base * 2 ** failures) if cap and base else (cap or 0)
-    elif kwargs.get("retry_on_timeout"):
-        retries = 1
-    seconds = (retries + 1) * (connect + read) + backoff
-    return Wait(seconds, "the redis client given as beaker.session.url: socket_timeout=%g, "
-                "socket_connect_timeout=%g, %d retries with up to %g s of back-off"
-                % (read, connect, retries, backoff), fix)
-
-
 def _redis_wait(options):
-    if hasattr(options.get("url"), "connection_pool"):
-        return _redis_client_wait(options["url"])
-    url = str(options.get("url") or options.get("urls") or "").split(",")[0].strip()
-    query = _query(url)
-    fix = ("add socket_timeout=1&socket_connect_timeout=1 to beaker.session.url "
-           "(redis://host:6379/0?socket_timeout=1&socket_connect_timeout=1)")
-    read = _number(query.get("socket_timeout"))
-    if read is None:
-        return Wait(None, "beaker.session.url has no socket_timeout: redis-py waits for "
-                    "a hung Redis forever", fix)
-    # redis-py connects with socket_timeout when socket_connect_timeout is not given.
-    connect = _number(query.get("socket_connect_timeout")) or read
-    attempts = 2 if _true(query.get("retry_on_timeout", "")) else 1
-    seconds = attempts * (connect + read)
-    setting = "beaker.session.url: socket_timeout=%g, socket_connect_timeout=%g" % (read, connect)
-    if attempts > 1:
-        setting += ", retry_on_timeout (the wait counts twice)"
-        fix = "lower socket_timeout and socket_connect_timeout, or drop retry_on_timeout"
+    """redis-py's timeouts and retries: from the query of beaker.session.url, or from a
+    redis-py client object given as ``url`` (Beaker takes one)."""
+    client = options.get("url")
+    given_a_client = hasattr(client, "connection_pool")
+    if given_a_client:
+        settings = getattr(client.connection_pool, "connection_kwargs", {})
+        where = "the redis client given as beaker.session.url"
+        fix = ("build the client with socket_timeout=1, socket_connect_timeout=1 and "
+               "retry=Retry(NoBackoff(), 0)")
     else:
-        fix = "lower socket_timeout and socket_connect_timeout in beaker.session.url"
-    return Wait(seconds, setting, fix)
+        settings = _query(str(client or options.get("urls") or "").split(",")[0].strip())
+        where = "beaker.session.url"
+        fix = ("add socket_timeout=1&socket_connect_timeout=1 to beaker.session.url "
+               "(redis://host:6379/0?socket_timeout=1&socket_connect_timeout=1)")
+    read = _number(settings.get("socket_timeout"))
+    if read is None:
+        return Wait(None, "%s has no socket_timeout: redis-py waits for a hung Redis "
+                    "forever" % where, fix)
+    # redis-py connects with socket_timeout when socket_connect_timeout is not given.
+    connect = _number(settings.get("socket_connect_timeout")) or read
+    setting = "%s: socket_timeout=%g, socket_connect_timeout=%g" % (where, read, connect)
+    if given_a_client:
+        retries, backoff = _redis_client_retries(settings)
+        return Wait((retries + 1) * (connect + read) + backoff, setting + ", %d retries "
+                    "with up to %g s of back-off" % (retries, backoff), fix)
+    if _true(settings.get("retry_on_timeout", "")):
+        return Wait(2 * (connect + read), setting + ", retry_on_timeout (the wait counts "
+                    "twice)", "lower socket_timeout and socket_connect_timeout, or drop "
+                    "retry_on_timeout")
+    return Wait(connect + read, setting, "lower socket_timeout and socket_connect_timeout "
+                "in beaker.session.url")
+
+
+def _redis_client_retries(kwargs):
+    """(retries, seconds of back-off) of a redis-py client's ``connection_kwargs``.
+    redis-py 6 and later retry three times with back-off by default when a client is
+    built directly (``from_url`` does not)."""
+    retry = kwargs.get("retry")
+    if retry is None:
+        return (1 if kwargs.get("retry_on_timeout") else 0), 0.0
+    retries = int(getattr(retry, "_retries", 0) or 0)
+    cap = _number(getattr(getattr(retry, "_backoff", None), "_cap", None))
+    base = _number(getattr(getattr(retry, "_backoff", None), "_base", None))
+    backoff = 0.0
+    for failures in range(1, retries + 1):
+        backoff += min(cap, base * 2 ** failures) if cap and base else (cap or 0)
+    return retries, backoff
 
 
 def _memcached_wait(options):

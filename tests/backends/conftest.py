@@ -61,13 +61,6 @@ def memcached_server(request, server_dir):
     return _server(request, servers.memcached_server, server_dir)
 
 
-@pytest.fixture
-def tmp_dir():
-    path = tempfile.mkdtemp(prefix="wst-backend-")
-    yield path
-    shutil.rmtree(path, ignore_errors=True)
-
-
 @pytest.fixture(params=BACKENDS)
 def store(request, tmp_dir):
     """A :class:`support.Store` for each backend, empty at the start of the test."""

@@ -19,9 +19,15 @@ import pickle
 import pytest
 
 from bench import servers
+from wsgi_session_timeout.testing import assert_signed_in, request_headers
 
 SECRET = "backend-matrix-secret-0123456789"
 SESSION_KEY = "beaker.session.id"
+#: The timeouts the matrix's middlewares run with (seconds), and a script's headers.
+IDLE = 600
+ABSOLUTE = 3600
+TOUCH = 60
+XHR = request_headers("xhr")
 
 
 def fail_on_server_error(callable_, *args):
@@ -72,6 +78,14 @@ def require(module):
 def session_id(cookie_value):
     """The session id in Beaker's signed cookie (40 hex digits of HMAC-SHA1, then the id)."""
     return cookie_value.strip('"')[40:]
+
+
+def sign_in(browser, query=""):
+    """Sign in through the app's ``/login`` (``query``: ``?remember``, say); the new
+    session id."""
+    response = browser.post("/login" + query)
+    assert_signed_in(response, expires_in=IDLE)
+    return session_id(browser.cookies[SESSION_KEY])
 
 
 def decode(stored):

@@ -16,17 +16,7 @@ from wsgi_session_timeout.testing import (
     request_headers)
 
 from . import app as backend_app
-from .support import SESSION_KEY, session_id
-
-IDLE = 600
-ABSOLUTE = 3600
-TOUCH = 60
-XHR = request_headers("xhr")
-
-
-@pytest.fixture
-def clock():
-    return ManualClock()
+from .support import ABSOLUTE, IDLE, SESSION_KEY, TOUCH, XHR, session_id, sign_in
 
 
 @pytest.fixture
@@ -39,12 +29,6 @@ def middleware(store, clock):
 @pytest.fixture
 def browser(middleware):
     return TestApp(middleware, lint=True)
-
-
-def sign_in(browser):
-    response = browser.post("/login")
-    assert_signed_in(response, expires_in=IDLE)
-    return session_id(browser.cookies[SESSION_KEY])
 
 
 def cookie_header(browser):

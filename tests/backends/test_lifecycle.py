@@ -11,24 +11,13 @@ from webtest import TestApp
 
 from wsgi_session_timeout import SessionTimeoutMiddleware
 from wsgi_session_timeout import store as store_module
-from wsgi_session_timeout.testing import (
-    ManualClock, assert_login_required, assert_session_expired, assert_signed_in,
-    request_headers)
+from wsgi_session_timeout.testing import assert_login_required, assert_session_expired
 
 from . import app as backend_app
 from . import support
-from .support import SESSION_KEY, session_id
+from .support import ABSOLUTE, IDLE, TOUCH, XHR, sign_in
 
-IDLE = 600
-ABSOLUTE = 3600
-TOUCH = 60
 MAX_SESSIONS = 3
-XHR = request_headers("xhr")
-
-
-@pytest.fixture
-def clock():
-    return ManualClock()
 
 
 @pytest.fixture
@@ -47,12 +36,6 @@ def middleware(store, clock, events):
 
 def browser(middleware, agent):
     return TestApp(middleware, lint=True, extra_environ={"HTTP_USER_AGENT": agent})
-
-
-def sign_in(b, query=""):
-    response = b.post("/login" + query)
-    assert_signed_in(response, expires_in=IDLE)
-    return session_id(b.cookies[SESSION_KEY])
 
 
 def me(b, status=200):
@@ -144,14 +127,21 @@ def test_losing_the_index_signs_nobody_in_or_out(store, middleware):
     assert json.loads(me(b).text)["user"] == "alice"
 
 
-def test_on_redis_the_index_expires_with_the_sessions(request, redis_server, clock):
-    url, client = support.redis_db(request, redis_server, 2)
+def on_redis(request, redis_server, clock, db):
+    """``(middleware, client)``: the middleware on database ``db`` of the run's
+    redis-server (emptied first), and a redis-py client of that database."""
+    url, client = support.redis_db(request, redis_server, db)
     request.addfinalizer(support.close_beaker_clients)
     config = {"beaker.session.type": "ext:redis", "beaker.session.url": url,
               "beaker.session.secret": support.SECRET}
     middleware = SessionTimeoutMiddleware(
         backend_app.app, config, clock=clock, idle_timeout=IDLE, absolute_timeout=ABSOLUTE,
         protected_paths=["/api"])
+    return middleware, client
+
+
+def test_on_redis_the_index_expires_with_the_sessions(request, redis_server, clock):
+    middleware, client = on_redis(request, redis_server, clock, 2)
     a = browser(middleware, "A")
     sid = sign_in(a)
     index = "beaker_cache:%s:sessions" % store_module.index_name("alice")
@@ -165,13 +155,7 @@ def test_on_redis_the_index_expires_with_the_sessions(request, redis_server, clo
 def test_on_redis_a_lock_left_behind_never_stops_a_sign_in(request, redis_server, clock):
     """A process that died holding the index's lock (Redis keeps it for fifteen minutes)
     delays a sign-in of that user by a moment at most."""
-    url, client = support.redis_db(request, redis_server, 3)
-    request.addfinalizer(support.close_beaker_clients)
-    config = {"beaker.session.type": "ext:redis", "beaker.session.url": url,
-              "beaker.session.secret": support.SECRET}
-    middleware = SessionTimeoutMiddleware(
-        backend_app.app, config, clock=clock, idle_timeout=IDLE, absolute_timeout=ABSOLUTE,
-        protected_paths=["/api"])
+    middleware, client = on_redis(request, redis_server, clock, 3)
     lock = "beaker_lock:beaker_cache:%s:sessions" % store_module.index_name("alice")
     client.set(lock, b"another-host-that-died", ex=900)
     a = browser(middleware, "A")

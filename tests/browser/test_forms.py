@@ -28,10 +28,24 @@ def sign_in_in_dialog(page, name="alice"):
     frame.get_by_role("button", name="Sign in").click()
 
 
-def test_form_submitted_after_expiry_is_held_and_sent_after_sign_in(browser, server):
+def form_with_a_review(browser):
+    """A new page of the form (the script on it), signed in as alice, a review typed."""
     page = browser.new_page()
     browser.sign_in(page, then="/app/form")
     page.get_by_label("Your review").fill(REVIEW)
+    return page
+
+
+def expect_saved_for_alice(page):
+    """The app's page for the form that went through: alice's, with what was typed and
+    the button pressed."""
+    expect(page.locator("#saved-by")).to_have_text("Saved for alice.")
+    expect(page.locator("#field-comment")).to_have_text(REVIEW.replace("\n", "\r\n"))
+    expect(page.locator("#field-action")).to_have_text("save")
+
+
+def test_form_submitted_after_expiry_is_held_and_sent_after_sign_in(browser, server):
+    page = form_with_a_review(browser)
     browser.advance(IDLE_TIMEOUT + 1)
     expect(ended_notice(page)).to_be_visible()
     ended_notice(page).get_by_role("button", name="Close").click()
@@ -42,16 +56,12 @@ def test_form_submitted_after_expiry_is_held_and_sent_after_sign_in(browser, ser
     assert server.requests_to("/app/submitted") == []  # held, not lost to a redirect
     sign_in_in_dialog(page)
     page.wait_for_url(browser.url("/app/submitted"))
-    expect(page.locator("#saved-by")).to_have_text("Saved for alice.")
-    expect(page.locator("#field-comment")).to_have_text(REVIEW.replace("\n", "\r\n"))
-    expect(page.locator("#field-action")).to_have_text("save")  # the button pressed
+    expect_saved_for_alice(page)
     assert len(server.requests_to("/app/submitted")) == 1
 
 
 def test_sign_in_again_keeps_a_page_with_typed_data(browser, server):
-    page = browser.new_page()
-    browser.sign_in(page, then="/app/form")
-    page.get_by_label("Your review").fill(REVIEW)
+    page = form_with_a_review(browser)
     browser.advance(IDLE_TIMEOUT + 1)
     # Redirect mode, but a form holds typed data: "Sign in again" opens the dialog.
     ended_notice(page).get_by_role("button", name="Sign in again").click()
@@ -77,16 +87,12 @@ def save_and_sign_in_again(browser, server, page):
     assert len(server.requests_to("/app/submitted")) == before  # held, not sent
     sign_in_in_dialog(page)
     page.wait_for_url(browser.url("/app/submitted"))
-    expect(page.locator("#saved-by")).to_have_text("Saved for alice.")
-    expect(page.locator("#field-comment")).to_have_text(REVIEW.replace("\n", "\r\n"))
-    expect(page.locator("#field-action")).to_have_text("save")
+    expect_saved_for_alice(page)
     assert len(server.requests_to("/app/submitted")) == before + 1
 
 
 def test_a_form_sent_when_the_server_ended_the_session_unseen_is_held(browser, server):
-    page = browser.new_page()
-    browser.sign_in(page, then="/app/form")
-    page.get_by_label("Your review").fill(REVIEW)
+    page = form_with_a_review(browser)
     browser.advance(IDLE_TIMEOUT + 1, pages=False)  # a server whose clock runs ahead
     later_in_the_page(browser)
     assert page.evaluate("SessionTimeout.remaining()") > 500  # the page has no idea
@@ -94,9 +100,7 @@ def test_a_form_sent_when_the_server_ended_the_session_unseen_is_held(browser, s
 
 
 def test_a_form_sent_after_a_sign_out_in_another_browser_is_held(browser, server, chromium):
-    page = browser.new_page()
-    browser.sign_in(page, then="/app/form")
-    page.get_by_label("Your review").fill(REVIEW)
+    page = form_with_a_review(browser)
     other = chromium.new_context(base_url=server.url)
     try:
         other.add_cookies(browser.context.cookies())
@@ -110,9 +114,7 @@ def test_a_form_sent_after_a_sign_out_in_another_browser_is_held(browser, server
 
 
 def test_a_form_sent_after_the_session_was_revoked_is_held(browser, server):
-    page = browser.new_page()
-    browser.sign_in(page, then="/app/form")
-    page.get_by_label("Your review").fill(REVIEW)
+    page = form_with_a_review(browser)
     # The store restarted empty: every session is gone (the browser's marker says its
     # own would still be live).
     MemoryNamespaceManager.namespaces.dict.clear()
@@ -121,9 +123,7 @@ def test_a_form_sent_after_the_session_was_revoked_is_held(browser, server):
 
 
 def test_a_form_sent_on_stale_news_of_a_live_session_goes_after_one_check(browser, server):
-    page = browser.new_page()
-    browser.sign_in(page, then="/app/form")
-    page.get_by_label("Your review").fill(REVIEW)
+    page = form_with_a_review(browser)
     later_in_the_page(browser)
     checks = len(server.requests_to("/_session/status"))
     page.get_by_role("button", name="Save review").click()
@@ -135,18 +135,28 @@ def test_a_form_sent_on_stale_news_of_a_live_session_goes_after_one_check(browse
 
 # -- no script: the server keeps the form ---------------------------------------------------
 
-def test_without_the_script_the_form_reaches_the_app_after_sign_in(browser, server):
+def plain_form_sent_after_expiry(browser):
+    """A new page without the script, signed in as alice, a review typed; then the session
+    ends and the form is sent: the server sends the page to the login page."""
     page = browser.new_page()
     browser.sign_in(page)
     page.goto(browser.url("/app/plain-form"))
     page.get_by_label("Your review").fill(REVIEW)
     browser.advance(IDLE_TIMEOUT + 1)
-
     page.get_by_role("button", name="Save review").click()
     page.wait_for_url(browser.url("/login?came_from=%2Fapp%2Fsubmitted"))
-    assert server.requests_to("/app/submitted")[-1][0] == "POST"  # met the ended session
-    page.get_by_label("Name").fill("alice")
+    return page
+
+
+def sign_in_on_the_login_page(page, name):
+    page.get_by_label("Name").fill(name)
     page.get_by_role("button", name="Sign in").click()
+
+
+def test_without_the_script_the_form_reaches_the_app_after_sign_in(browser, server):
+    page = plain_form_sent_after_expiry(browser)
+    assert server.requests_to("/app/submitted")[-1][0] == "POST"  # met the ended session
+    sign_in_on_the_login_page(page, "alice")
 
     page.wait_for_url(browser.url("/app/submitted"))
     expect(page.get_by_role("heading", name="Send your form again?")).to_be_visible()
@@ -158,24 +168,15 @@ def test_without_the_script_the_form_reaches_the_app_after_sign_in(browser, serv
     assert server.requests_to("/app/submitted")[-1][0] == "GET"  # nothing sent yet
 
     page.get_by_role("button", name="Send the form again").click()
-    expect(page.locator("#saved-by")).to_have_text("Saved for alice.")
-    expect(page.locator("#field-comment")).to_have_text(REVIEW.replace("\n", "\r\n"))
-    expect(page.locator("#field-action")).to_have_text("save")
+    expect_saved_for_alice(page)
     expect(page.locator("#field-csrf_token")).to_have_text("page-token")
     page.goto(browser.url("/app/submitted"))  # one use only: the app's own page now
     expect(page.locator("h1")).to_have_text("Nothing saved")
 
 
 def test_without_the_script_another_user_never_sees_the_form(browser, server):
-    page = browser.new_page()
-    browser.sign_in(page)
-    page.goto(browser.url("/app/plain-form"))
-    page.get_by_label("Your review").fill(REVIEW)
-    browser.advance(IDLE_TIMEOUT + 1)
-    page.get_by_role("button", name="Save review").click()
-    page.wait_for_url(browser.url("/login?came_from=%2Fapp%2Fsubmitted"))
-    page.get_by_label("Name").fill("mallory")
-    page.get_by_role("button", name="Sign in").click()
+    page = plain_form_sent_after_expiry(browser)
+    sign_in_on_the_login_page(page, "mallory")
     page.wait_for_url(browser.url("/app/submitted"))
     expect(page.locator("h1")).to_have_text("Nothing saved")  # the app's own page
     assert "Would order again" not in page.content()

@@ -58,32 +58,36 @@ def ended_notice(page):
     return page.get_by_role("alertdialog", name="Your session has ended")
 
 
-def test_news_while_asking_keeps_its_reason(browser, server):
+def signed_out_while_asking(browser):
+    """A signed-in page asks the status; while that request is held, the user signs out
+    elsewhere and the page hears it. ``(page, the held request)``."""
     page = browser.new_page()
     browser.sign_in(page)
-    held = hold_status(page)
-    request = ask_and_hold(page, held)
+    request = ask_and_hold(page, hold_status(page))
     sign_out_elsewhere(browser, page)
-    request.continue_()  # the server now says: signed out
+    return page, request
+
+
+def expect_told_of_the_sign_out(page):
     notice = ended_notice(page)
     expect(notice).to_be_visible()
     expect(notice).to_contain_text("You were signed out in another window.")
+
+
+def test_news_while_asking_keeps_its_reason(browser, server):
+    page, request = signed_out_while_asking(browser)
+    request.continue_()  # the server now says: signed out
+    expect_told_of_the_sign_out(page)
     assert page.evaluate("SessionTimeout.state()") == "expired"
 
 
 def test_news_after_asking_is_not_answered_by_an_older_signed_in(browser, server):
-    page = browser.new_page()
-    browser.sign_in(page)
-    held = hold_status(page)
-    request = ask_and_hold(page, held)
-    sign_out_elsewhere(browser, page)
+    page, request = signed_out_while_asking(browser)
     # The answer to a request the server saw before the sign-out.
     before = len(server.requests_to("/_session/status"))
     with page.expect_request(STATUS):
         request.fulfill(status=200, content_type="application/json", body=json.dumps({
             "authenticated": True, "expires_in": 500, "idle_expires_in": 500,
             "absolute_expires_in": None}))
-    notice = ended_notice(page)
-    expect(notice).to_be_visible()
-    expect(notice).to_contain_text("You were signed out in another window.")
+    expect_told_of_the_sign_out(page)
     assert len(server.requests_to("/_session/status")) == before + 1

@@ -12,6 +12,8 @@ import time
 
 import pytest
 
+from ..redis_server import free_port
+
 
 #: Every test module's ``pytestmark``.
 MARKS = [
@@ -87,16 +89,6 @@ def check_expires_in(headers, expected):
 def paster():
     """The ``paster`` script of the running interpreter's environment."""
     return os.path.join(os.path.dirname(sys.executable), "paster")
-
-
-def free_port():
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    try:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-    finally:
-        sock.close()
 
 
 class Server(object):

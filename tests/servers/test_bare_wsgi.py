@@ -1,8 +1,5 @@
 """examples/bare_wsgi.py, the README's demo, through WebTest (Python 2.7 and 3)."""
 
-import shutil
-import tempfile
-
 import pytest
 import webtest
 
@@ -20,16 +17,9 @@ def clock(session_clock):
 
 
 @pytest.fixture
-def data_dir():
-    path = tempfile.mkdtemp(prefix="wst-bare-")
-    yield path
-    shutil.rmtree(path, ignore_errors=True)
-
-
-@pytest.fixture
-def make(clock, data_dir):
+def make(clock, tmp_dir):
     def make(**extra_environ):
-        middleware = bare_wsgi.make_app(data_dir=data_dir, clock=clock)
+        middleware = bare_wsgi.make_app(data_dir=tmp_dir, clock=clock)
         return webtest.TestApp(middleware, lint=True, extra_environ=extra_environ)
     return make
 

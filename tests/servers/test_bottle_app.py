@@ -12,28 +12,11 @@ require("bottle")
 import bottle_app  # noqa: E402
 
 
-class Clock(object):
-    """A clock moved by hand, for the app in this process."""
-
-    def __init__(self):
-        self.now = 1700000000.0
-
-    def __call__(self):
-        return self.now
-
-    def advance(self, seconds):
-        self.now += seconds
-
-
 @pytest.fixture
-def manual_clock():
-    return Clock()
-
-
-@pytest.fixture
-def app(tmp_dir, manual_clock):
+def app(tmp_dir, session_clock):
+    """The app in this process, on the pytest plugin's clock (moved by hand)."""
     middleware = bottle_app.make_app(data_dir=os.path.join(tmp_dir, "sessions"),
-                                     clock=manual_clock)
+                                     clock=session_clock)
     return webtest.TestApp(middleware, lint=True)
 
 
@@ -69,9 +52,9 @@ def test_sign_in_dashboard_and_ajax(app):
     assert reply.headers["Session-Expires-In"] == "30"
 
 
-def test_expiry(app, manual_clock):
+def test_expiry(app, session_clock):
     sign_in(app)
-    manual_clock.advance(31)
+    session_clock.advance(31)
     reply = app.post("/api/note", {"note": "late"}, headers=XHR, status=401)
     assert reply.json["error"] == "session_expired"
     reply = app.get("/dashboard", headers=NAV, status=302)
