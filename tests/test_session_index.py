@@ -247,3 +247,10 @@ def test_a_cookie_session_knows_only_its_own_user(clock):
     assert len(a.get("/sessions").json["sessions"]) == 1
     assert a.get("/sessions?user=bob").json["sessions"] == []
     assert browser(mw).get("/sessions").json["sessions"] == []
+
+
+def test_users_that_differ_only_in_type_have_indexes_of_their_own():
+    from wsgi_session_timeout.store import index_name
+    names = set(index_name(user) for user in (7, "7", "int:7", (7,), "(7,)", "repr:(7,)"))
+    assert len(names) == 6
+    assert index_name(u"alice") == index_name(b"alice")  # one user on Python 2 and 3

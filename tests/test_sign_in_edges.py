@@ -41,6 +41,10 @@ def app(environ, start_response):
     elif path == "/revert":
         session.revert()  # Beaker's: back to the data as this request loaded it
         session.save()
+    elif path == "/logout-revert":
+        logout(environ)
+        session.revert()
+        session.save()
     body = json.dumps({"user": session.get("user")}).encode("utf-8")
     start_response("200 OK", [("Content-Type", "application/json")])
     return [body]
@@ -165,6 +169,23 @@ def test_reverting_an_expired_session_does_not_bring_it_back(make, clock, record
         ("session_expired", "idle") if with_activity_cookie else ("login_required", None))
     assert [(e.kind, e.reason) for e in recorder.events] == [
         ("sign_in", None), ("expired", "idle"), ("expired", "idle")]
+
+
+def test_reverting_a_session_the_request_signed_out_does_not_bring_it_back(make, recorder):
+    """logout(), then the app puts back the data the request loaded and saves: the
+    session stays signed out, under the old id and the new one."""
+    b = make()
+    b.post("/login")
+    old = "beaker.session.id=%s" % b.cookies["beaker.session.id"]
+    response = b.get("/logout-revert")
+    assert response.json == {"user": "alice"}  # what the app saw in the reverted session
+    assert "Session-Expires-In" not in response.headers
+    assert b.get("/whoami").json == {"user": None}
+    assert me(b, 401).json["error"] in ("login_required", "session_expired")
+    replay = webtest.TestApp(b.app, lint=True)
+    assert replay.get("/api/me", headers=dict(XHR, Cookie=old), status=401).json[
+        "error"] == "login_required"
+    assert [e.kind for e in recorder.events] == ["sign_in", "sign_out"]
 
 
 # -- a cookie session signed out by the app ------------------------------------------------------

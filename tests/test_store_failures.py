@@ -177,6 +177,31 @@ def test_while_the_store_is_known_to_fail_a_save_does_not_ask_it(make, disk, clo
     assert second.get("/get").text == "cart=plum user=None"
 
 
+def test_a_visitors_save_probes_the_store_when_a_probe_is_due(make, disk, clock, caplog):
+    """Requests without a session to read probe the store too: with only visitors
+    coming, the outage ends the first time one of them saves after the store is back."""
+    app = make()
+    disk.read_only()
+    visitor = webtest.TestApp(app.app, lint=True)
+    with caplog.at_level(logging.INFO, logger="wsgi_session_timeout"):
+        assert problem(visitor.get("/put?pear", headers=XHR, status=503)) == \
+            "store_unavailable"
+        assert problem(visitor.get("/put?pear", headers=XHR, status=503)) == \
+            "store_unavailable"  # no probe due yet: the breaker answers
+        clock.advance(1)
+        assert problem(visitor.get("/put?pear", headers=XHR, status=503)) == \
+            "store_unavailable"  # the probe, and the store still fails
+        disk.repair()
+        clock.advance(1)
+        assert visitor.get("/put?plum").text == "put"  # the probe: the store is back
+        assert visitor.get("/get").text == "cart=plum user=None"
+        other = webtest.TestApp(app.app, lint=True)
+        assert other.post("/login").status_int == 200  # closed: no wait for a probe
+    messages = [r.getMessage() for r in caplog.records]
+    assert len([m for m in messages if "session store unavailable" in m]) == 1
+    assert len([m for m in messages if "available again" in m]) == 1
+
+
 def test_a_sign_in_answer_that_cannot_save_the_session_is_a_503(make, disk):
     """The app notes where the visitor was going in the session, then says 401: the
     middleware's own sign-in answer saves that session, and the store refuses it."""

@@ -501,6 +501,9 @@ class _Exchange(object):
             if cookie:
                 extra.append(cookie)
             sent = cookie is not None
+            breaker = self.middleware.breaker
+            if breaker.opened_at is not None and breaker.admits():
+                breaker.succeeded()  # this request probed the store (OwnSession._gate)
         else:
             sent = store.will_send_cookie(self.session, state.options if state else None)
         if state is not None:

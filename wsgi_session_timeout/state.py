@@ -139,6 +139,7 @@ class SessionState(object):
     marker_out = None  # SET or DELETE when the response changes the marker
     drop_cookie = False  # the browser's session cookie must go, unless replaced
     logged_in = False  # login() was called during this request
+    logged_out = False  # logout() was called during this request
     outage = False  # the store failed during this request
     read_only = False
     id_at_start = None
@@ -521,6 +522,7 @@ class SessionState(object):
         user = real.get(self.settings.auth_key)
         session_id = None if real.is_new else real.id
         self._end(real, SIGNED_OUT)
+        self.logged_out = True
         self.marker_out = DELETE
         self._not_signed_in()
         self._signed_out(real, user, session_id)
@@ -570,6 +572,11 @@ class SessionState(object):
             if user is None:
                 return
             if real.get(LOGIN_AT) is not None:
+                if self.logged_out:
+                    # The app put back the data logout() cleared (Beaker's revert()):
+                    # that session has ended, under whatever id.
+                    self._revoke(real)
+                    return
                 # A signed-in session the request start never judged (its cookie was
                 # sent in a form the quick test missed): judge it now, never adopt it.
                 self._judge_late(real)

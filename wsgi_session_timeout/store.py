@@ -362,13 +362,15 @@ def index_name(user):
     """The namespace holding ``user``'s index: a digest, so any user value (and no
     user's name) goes into a key or a file name."""
     if isinstance(user, bytes):
-        text = user.decode("utf-8", "replace")
+        text = u"str:" + user.decode("utf-8", "replace")
     elif isinstance(user, text_type):
-        text = user
+        text = u"str:" + user
     elif isinstance(user, integer_types) and not isinstance(user, bool):
-        text = u"%d" % user  # 7 and 7L are one user on every Python
+        # 7 and 7L are one user on every Python; 7 and "7" are two, and so are their
+        # indexes (a user is matched with ==).
+        text = u"int:%d" % user
     else:
-        text = u"%r" % (user,)
+        text = u"repr:%r" % (user,)
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:40]
     return INDEX_PREFIX + digest
 
@@ -714,10 +716,14 @@ class OwnSession(Session):
         return Session.save(self, accessed_only)
 
     def _gate(self):
-        """While the breaker is open, fail at once instead of asking the store (unless
-        this request is its probe)."""
+        """While the breaker is open, fail at once instead of asking the store, unless
+        this request is its probe, or becomes it (a probe is due): a request without a
+        session to read (a visitor's first save, a sign-in) probes as well as one that
+        reads a session, so the outage ends when the store is back whoever comes. The
+        middleware reports how the store answered."""
         breaker = self.breaker
-        if breaker is not None and breaker.opened_at is not None and not breaker.admits():
+        if breaker is not None and breaker.opened_at is not None and \
+                not breaker.admits() and not breaker.allow():
             raise StoreUnavailable("the session store is unavailable")
 
 
