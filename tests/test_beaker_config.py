@@ -342,3 +342,22 @@ def test_paste_registry_gets_the_session_as_beaker_gives_it():
     webtest.TestApp(middleware, extra_environ={"paste.registry": registry}).get("/get")
     expected = [(beaker_session, seen[0])] if beaker_session is not None else []
     assert registry.registered == expected
+
+
+def test_a_cookie_expires_keyword_in_seconds_is_a_timedelta_and_a_wrong_one_is_refused():
+    middleware = SessionTimeoutMiddleware(_cookie_app, None, secret="s" * 20,
+                                          cookie_expires=3600)
+    assert middleware.beaker["cookie_expires"] == timedelta(seconds=3600)
+    response = webtest.TestApp(middleware).get("/")
+    [cookie] = response.headers.getall("Set-Cookie")
+    assert "Max-Age=3600" in cookie or "expires=" in cookie.lower()
+    with pytest.raises(ValueError) as info:
+        SessionTimeoutMiddleware(_cookie_app, None, secret="s" * 20, cookie_expires=[3600])
+    assert str(info.value).startswith("cookie_expires: cookie_expires takes True, False")
+
+
+def _cookie_app(environ, start_response):
+    environ["beaker.session"]["seen"] = True
+    environ["beaker.session"].save()
+    start_response("200 OK", [("Content-Type", "text/plain")])
+    return [b"ok"]

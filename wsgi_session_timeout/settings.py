@@ -12,6 +12,7 @@ Beaker's own settings are taken in every form Beaker's ``SessionMiddleware`` tak
 import re
 import time
 import warnings
+from datetime import datetime, timedelta
 
 from beaker.converters import asbool as _beaker_asbool
 from beaker.session import Session
@@ -432,6 +433,19 @@ def _unknown(key, value):
                                        ", ".join(sorted(BEAKER_NAMES))))
 
 
+def _cookie_expires(key, value):
+    """A ``cookie_expires`` keyword argument as Beaker's Session takes it: a number of
+    seconds becomes a timedelta, as Beaker's own rule for an ini value says (its
+    ``SessionMiddleware`` skips that rule for keyword arguments, and each new session
+    then fails); a value of another type is refused here, not on the first request."""
+    if isinstance(value, (bool, datetime, timedelta)):
+        return value
+    if isinstance(value, integer_types + (float,)):
+        return timedelta(seconds=value)
+    _fail(key, value, "cookie_expires takes True, False, a number of seconds, a timedelta "
+          "or a datetime")
+
+
 def _beaker_options(given, options, environ_key):
     """Beaker's options, as its ``SessionMiddleware`` makes them, then the middleware's
     safe defaults; may set ``options['idle_timeout']`` from ``timeout``."""
@@ -453,6 +467,8 @@ def _beaker_options(given, options, environ_key):
             # A bare keyword argument: Beaker applies it as given (a serializer object,
             # a timedelta); only a string from an ini is converted, so timeout="1800"
             # works where Beaker's Session would fail on the first request.
+            if name == "cookie_expires":
+                params[name] = _cookie_expires(key, value)
             continue
         if name in BEAKER_COERCED:
             try:
