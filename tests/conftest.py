@@ -117,6 +117,37 @@ def tmp_dir():
 
 
 @pytest.fixture
+def fresh_memory_store():
+    """Beaker's memory store lives as long as the process: the test starts and ends it
+    empty."""
+    from beaker.container import MemoryNamespaceManager
+    MemoryNamespaceManager.namespaces.clear()
+    yield
+    MemoryNamespaceManager.namespaces.clear()
+
+
+class Recorder(object):
+    """An ``on_event`` hook that keeps what it is told."""
+
+    def __init__(self):
+        self.events = []
+
+    def __call__(self, event):
+        self.events.append(event)
+
+    def kinds(self):
+        return [e.kind for e in self.events]
+
+    def of(self, kind):
+        return [e for e in self.events if e.kind == kind]
+
+
+@pytest.fixture
+def recorder():
+    return Recorder()
+
+
+@pytest.fixture
 def clock(session_clock):
     """The clock the tests move by hand (the plugin's ``session_clock``)."""
     return session_clock

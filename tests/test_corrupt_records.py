@@ -16,6 +16,9 @@ from wsgi_session_timeout.store import LOGIN_AT, SEEN_AT
 from . import apps
 from .conftest import XHR
 
+# Beaker's memory store lives as long as the process: each test starts it empty.
+pytestmark = pytest.mark.usefixtures("fresh_memory_store")
+
 IDLE = 600
 GUARDED = dict(protected_paths=["/api"], idle_timeout=IDLE)
 ACTIVITY = "beaker.session.id.activity"
@@ -78,15 +81,6 @@ def raw(config, sid):
 def stored(config, sid):
     session = Session({}, id=sid, use_cookies=False, **beaker_options(config))
     return None if session.is_new else dict(session)
-
-
-@pytest.fixture(autouse=True)
-def fresh_memory_store():
-    """Beaker's memory store lives as long as the process: each test starts empty."""
-    from beaker.container import MemoryNamespaceManager
-    MemoryNamespaceManager.namespaces.clear()
-    yield
-    MemoryNamespaceManager.namespaces.clear()
 
 
 @pytest.fixture

@@ -75,27 +75,6 @@ def app(environ, start_response):
     return [data]
 
 
-class Recorder(object):
-    """An on_event hook that keeps what it is told."""
-
-    def __init__(self):
-        self.events = []
-
-    def __call__(self, event):
-        self.events.append(event)
-
-    def kinds(self):
-        return [e.kind for e in self.events]
-
-    def of(self, kind):
-        return [e for e in self.events if e.kind == kind]
-
-
-@pytest.fixture
-def recorder():
-    return Recorder()
-
-
 @pytest.fixture(scope="module")
 def redis_server():
     server = RedisServer()

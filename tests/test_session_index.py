@@ -13,6 +13,9 @@ from wsgi_session_timeout import (SessionTimeoutMiddleware, end_sessions, login,
 
 from .conftest import XHR
 
+# Beaker's memory store lives as long as the process: each test starts it empty.
+pytestmark = pytest.mark.usefixtures("fresh_memory_store")
+
 IDLE = 1800
 ABSOLUTE = 8 * 3600
 
@@ -47,15 +50,6 @@ def app(environ, start_response):
         body["user"] = repr(body["user"])
     start_response("200 OK", [("Content-Type", "application/json")])
     return [json.dumps(body).encode("utf-8")]
-
-
-@pytest.fixture(autouse=True)
-def fresh_memory_store():
-    """Beaker's memory store lives as long as the process: each test starts empty."""
-    from beaker.container import MemoryNamespaceManager
-    MemoryNamespaceManager.namespaces.clear()
-    yield
-    MemoryNamespaceManager.namespaces.clear()
 
 
 @pytest.fixture

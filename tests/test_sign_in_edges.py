@@ -50,19 +50,6 @@ def app(environ, start_response):
     return [body]
 
 
-class Recorder(object):
-    def __init__(self):
-        self.events = []
-
-    def __call__(self, event):
-        self.events.append(event)
-
-
-@pytest.fixture
-def recorder():
-    return Recorder()
-
-
 @pytest.fixture
 def make(clock, backend, recorder):
     def make(**options):
