@@ -164,9 +164,8 @@ class SessionTimeoutMiddleware(object):
             if warning:
                 log.warning(warning)
         self._outer_checked = False
-        #: The session cookie's and the activity cookie's names, when the middleware
-        #: runs Beaker itself (else they are Beaker's, read on each request).
-        self.cookie_key = self.beaker["key"] if self.beaker is not None else None
+        #: The activity cookie's name, when the middleware runs Beaker itself or it was
+        #: configured (else it follows an outer Beaker's session cookie, per request).
         self.activity_cookie = self.beaker["hide_cookie"] if self.beaker is not None \
             else s.activity_cookie
         self._endpoints = (s.endpoint_prefix + "/") if s.endpoint_prefix else None
@@ -175,7 +174,7 @@ class SessionTimeoutMiddleware(object):
         self.facts = None
         if self.beaker is not None:
             self.facts = state_module.Facts(self.beaker, self.activity_cookie)
-            if self.beaker.get("secret") or self.beaker.get("validate_key"):
+            if self.facts.secret:
                 self.facts.key_for_marker()
         #: No protected or public paths: every path but the login page is the app's.
         self._all_open = s.protected_paths is None and not s.public_paths
@@ -505,15 +504,15 @@ class _Exchange(object):
             if breaker.opened_at is not None and breaker.admits():
                 breaker.succeeded()  # this request probed the store (OwnSession._gate)
         else:
-            sent = store.will_send_cookie(self.session, state.options if state else None)
+            sent = store.will_send_cookie(self.session, self.facts.options)
         if state is not None:
             if state.marker_out is not None or state.drop_cookie:
-                attributes = marker.Attributes.of(state.options, secure)
+                attributes = marker.Attributes.of(self.facts.options, secure)
                 header = state.marker_header(attributes)
                 if header is not None:
                     extra.append(header)
                 if state.drop_cookie and not sent:
-                    extra.append(marker.delete_cookie(state.key, attributes))
+                    extra.append(marker.delete_cookie(self.facts.key, attributes))
             if state.login_at is not None:
                 extra.append((EXPIRES_IN, str(state.verdict.expires_in)))
         return extra

@@ -161,10 +161,6 @@ class SessionState(object):
         self.idle_timeout = settings.idle_timeout
         self.absolute_timeout = settings.absolute_timeout
         self.facts = facts
-        self.options = facts.options
-        self.key = facts.key
-        self.secret = facts.secret
-        self.cookie_name = facts.cookie_name
         self.header = header or ""
         self.has_cookie = has_cookie
 
@@ -184,16 +180,25 @@ class SessionState(object):
         return self.facts.marker_key or self.facts.key_for_marker()
 
     def _markers(self):
-        name = self.cookie_name
+        name = self.facts.cookie_name
         if name not in self.header:
             return ()
         return marker.read(self.header, name, self._key())
 
-    def _own_marker(self, session_id):
-        if self.cookie_name not in self.header:
+    def _own_marker(self, real):
+        """The activity cookie written for ``real``'s session id, or ``None``; the id's
+        tag is the one kept in the session at sign-in, when it was kept for this id."""
+        name = self.facts.cookie_name
+        if name not in self.header:
             return None
-        return marker.find(self.header, self.cookie_name,
-                           self.facts.marker_key or self._key(), session_id)
+        session_id = real.id
+        try:
+            kept_for, tag = real.get(TAG)
+            if kept_for != session_id:
+                tag = None
+        except (TypeError, ValueError):  # none kept (a cookie session), or not a pair
+            tag = None
+        return marker.find(self.header, name, self._key(), session_id, tag)
 
     def _signed_in_at(self, login_at, seen_at):
         self.login_at, self.seen_at = login_at, seen_at
@@ -231,16 +236,7 @@ class SessionState(object):
         if user is None:
             return self._lost(real, writes)
         login_at = real.get(LOGIN_AT)
-        own = None
-        if login_at is not None and self.cookie_name in self.header:  # _own_marker()
-            try:
-                kept_for, tag = real.get(TAG)
-                if kept_for != session_id:
-                    tag = None
-            except (TypeError, ValueError):  # none kept (a cookie session), or not a pair
-                tag = None
-            own = marker.find(self.header, self.cookie_name,
-                              self.facts.marker_key or self._key(), session_id, tag)
+        own = None if login_at is None else self._own_marker(real)
         if own is None and login_at is not None and store.is_cookie_session(real):
             # A cookie session has no record the server could drop at sign-out: its
             # activity cookie, deleted then, is the server's word that it is live. A
@@ -303,7 +299,7 @@ class SessionState(object):
         login_at = real.get(LOGIN_AT)
         if login_at is None:
             return self._beaker_clocks(real)
-        return login_at, self._seen_at(real, login_at, self._own_marker(real.id))
+        return login_at, self._seen_at(real, login_at, self._own_marker(real))
 
     def _beaker_clocks(self, real):
         # Beaker's own access time as loaded (a CookieSession stamps a new one at once;
@@ -722,7 +718,7 @@ class SessionState(object):
         if self.events is None:
             return
         tag = None
-        if session_id is not None and self.secret:
+        if session_id is not None and self.facts.secret:
             tag = self._tag(session_id)
         self.events.emit(kind, self.now, user, reason, events.path_of(self.environ), tag)
 
@@ -735,9 +731,9 @@ class SessionState(object):
             key = self._key()
             text = marker.value(key, self.login_at, self.seen_at,
                                 marker.session_tag(key, real.id))
-            return marker.set_cookie(self.cookie_name, text, attributes)
+            return marker.set_cookie(self.facts.cookie_name, text, attributes)
         if self.marker_out == DELETE or (self.marker_out == SET and self.login_at is None):
-            return marker.delete_cookie(self.cookie_name, attributes)
+            return marker.delete_cookie(self.facts.cookie_name, attributes)
         return None
 
 

@@ -176,17 +176,6 @@ def will_send_cookie(session, options=None):
     return bool(options.get("auto")) or dirty(session)
 
 
-def will_save(session, options=None):
-    """True when Beaker will write the session back at the end of this request
-    (``options``: the session's :func:`params`, when known already)."""
-    if options is None:
-        options = params(session)
-    if will_send_cookie(session, options):
-        return True
-    # Beaker's default writes back what it loaded, on every request that read it.
-    return bool(options.get("save_accessed_time", True)) and accessed(session)
-
-
 def persist(session, secure=False):
     """Save a session the middleware opened itself, as Beaker's own middleware does;
     return its ``Set-Cookie`` header (marked ``Secure`` when ``secure``), or ``None``."""
@@ -623,7 +612,7 @@ class StrictFileNamespaceManager(FileNamespaceManager):
 
 def _hidden(name):
     """The pattern that takes cookie ``name`` out of a Cookie header (see
-    :func:`_without`), so Beaker never sees the middleware's own cookie: it would parse
+    :func:`_hide`), so Beaker never sees the middleware's own cookie: it would parse
     it and check a signature on it for nothing."""
     try:
         return _HIDDEN[name]
@@ -638,10 +627,16 @@ def _hidden(name):
     return pattern
 
 
-def _without(pattern, header):
-    """``header`` without the cookies ``pattern`` (:func:`_hidden`) finds."""
-    header = pattern.sub("", ";" + header)
-    return header[1:] if header[:1] == ";" else header
+def _hide(request, name):
+    """Take cookie ``name`` out of the Cookie header in Beaker's ``request`` dict."""
+    header = request["cookie"] if "cookie" in request else None  # (no call: in)
+    if header and name in header:
+        try:
+            pattern = _HIDDEN[name]
+        except KeyError:
+            pattern = _hidden(name)
+        header = pattern.sub("", ";" + header)
+        request["cookie"] = header[1:] if header[:1] == ";" else header
 
 
 _HIDDEN = {}  # one pattern per activity cookie name
@@ -668,13 +663,7 @@ class OwnSession(Session):
 
     def __init__(self, request, store_ttl=None, invalidate_corrupt=True, hide_cookie=None,
                  breaker=None, **options):
-        header = request["cookie"] if "cookie" in request else None
-        if header and hide_cookie in header:
-            try:
-                pattern = _HIDDEN[hide_cookie]
-            except KeyError:
-                pattern = _hidden(hide_cookie)
-            request["cookie"] = _without(pattern, header)
+        _hide(request, hide_cookie)
         self.store_ttl = store_ttl
         self.breaker = breaker
         self.replace_corrupt = invalidate_corrupt
@@ -731,7 +720,5 @@ class OwnCookieSession(CookieSession):
     """Beaker's ``CookieSession``, blind to the activity cookie."""
 
     def __init__(self, request, hide_cookie=None, store_ttl=None, **options):
-        header = request.get("cookie")
-        if header and hide_cookie in header:
-            request["cookie"] = _without(_hidden(hide_cookie), header)
+        _hide(request, hide_cookie)
         CookieSession.__init__(self, request, **options)
