@@ -172,7 +172,7 @@ def test_remember_me_a_longer_absolute_timeout_under_its_ceiling(middleware, clo
     month = 30 * 24 * 3600
     mw = middleware(max_absolute_timeout=month)
     # The store keeps records as long as the longest session may live.
-    assert mw.beaker["store_ttl"] == month + 120
+    assert mw.beaker["session_class"].store_ttl == month + 120
     remembered, plain = browser(mw), browser(mw)
     remembered.post("/login?absolute=%d" % (2 * month))
     plain.post("/login")

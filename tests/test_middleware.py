@@ -578,7 +578,7 @@ def test_login_outside_the_middleware_says_what_is_missing():
     ("x=session=abc", False),
 ])
 def test_cookie_presence_check_is_exact(header, found):
-    from wsgi_session_timeout.store import sends_cookie as _sends_cookie
+    from wsgi_session_timeout.cookies import sends_cookie as _sends_cookie
     assert _sends_cookie(header, "session") is found
 
 

@@ -24,6 +24,8 @@ import time
 from collections import namedtuple
 from datetime import datetime, timedelta
 
+from ._compat import keyed_hmac
+
 #: The activity cookie's name is the session cookie's name and this.
 SUFFIX = ".activity"
 #: The marker's key is HMAC-SHA256(secret, LABEL): never the secret itself, so the two
@@ -41,12 +43,6 @@ _EXPIRED = "Thu, 01 Jan 1970 00:00:00 GMT"
 _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS = (None, "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
            "Nov", "Dec")
-
-try:
-    _digest = hmac.digest  # Python 3.7+: one call into OpenSSL
-except AttributeError:  # pragma: no cover (Python 2.7)
-    def _digest(key, message, digest):
-        return hmac.new(key, message, hashlib.sha256).digest()
 
 
 def name_for(session_key):
@@ -76,9 +72,25 @@ def key_for(secret):
     return key
 
 
+def _keyed(key):
+    """An HMAC-SHA256 keyed with ``key``, to copy per message (see ``keyed_hmac``)."""
+    try:
+        return _keyed_macs[key]
+    except KeyError:
+        pass
+    mac = keyed_hmac(key, hashlib.sha256)
+    if len(_keyed_macs) < 16:  # one key per secret: never a growing cache
+        _keyed_macs[key] = mac
+    return mac
+
+
+_keyed_macs = {}
+
+
 def _mac(key, message):
-    hexdigest = binascii.hexlify(_digest(key, message.encode("utf-8"), "sha256"))
-    return hexdigest if str is bytes else hexdigest.decode("ascii")  # a native string
+    mac = _keyed(key).copy()
+    mac.update(message.encode("utf-8"))
+    return mac.hexdigest()
 
 
 def session_tag(key, session_id):
@@ -189,9 +201,12 @@ def _verify(key, parts):
     marker = None
     # The signature is the first 16 bytes of the MAC, in hex: compared as bytes, one
     # hexlify and one decode fewer than comparing hex strings.
-    mac = _digest(key, ("marker:%s.%s.%s" % (login_at, seen_at, tag)).encode("ascii"),
-                  "sha256")
-    if hmac.compare_digest(binascii.unhexlify(signature), mac[:16]):
+    try:
+        mac = _keyed_macs[key].copy()
+    except KeyError:
+        mac = _keyed(key).copy()
+    mac.update(("marker:%s.%s.%s" % (login_at, seen_at, tag)).encode("ascii"))
+    if hmac.compare_digest(binascii.unhexlify(signature), mac.digest()[:16]):
         marker = _new_marker(Marker, (int(login_at), int(seen_at), tag))
     if len(_verified) >= _CACHE_SIZE:
         _verified.clear()

