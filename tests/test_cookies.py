@@ -7,6 +7,7 @@ import hmac
 import random
 
 import pytest
+from beaker.container import MemoryNamespaceManager
 from beaker.session import InvalidSignature, SignedCookie
 import webtest
 
@@ -222,3 +223,33 @@ def test_a_checked_value_is_remembered_within_bounds():
     long_id = "x" * 300
     assert cookies.session_id("beaker.session.id=" + signed(long_id), reader) == long_id
     assert signed(long_id) not in reader.checked
+
+
+class _FailingStore(MemoryNamespaceManager):
+    """A memory namespace whose records cannot be read: a store that fails."""
+
+    def __getitem__(self, key):
+        raise IOError("the store does not answer")
+
+
+def test_the_header_is_put_back_when_the_store_fails_on_the_way_in():
+    middleware = SessionTimeoutMiddleware(_app, {
+        "beaker.session.type": "memory", "beaker.session.secret": SECRET,
+        "beaker.session.namespace_class": _FailingStore})
+    session_class = middleware.beaker["session_class"]
+    header = "beaker.session.id=%s; %s" % (GOOD, ACTIVITY)
+    request = {"cookie": header, "cookie_out": None}
+    with pytest.raises(IOError):
+        session_class(request, **middleware.beaker)
+    # A second try on the same request reads the same session id, not a new session.
+    assert request["cookie"] == header
+
+
+def test_an_administrators_session_handle_never_waits_for_the_breaker(fresh_memory_store):
+    from wsgi_session_timeout import store
+    middleware = SessionTimeoutMiddleware(_app, {"beaker.session.type": "memory",
+                                                 "beaker.session.secret": SECRET})
+    assert middleware.beaker["session_class"].breaker is middleware.breaker
+    handle = store.handle(middleware.beaker)
+    assert handle.breaker is None
+    assert middleware.beaker["session_class"].breaker is middleware.breaker
