@@ -236,13 +236,14 @@ def test_the_header_is_put_back_when_the_store_fails_on_the_way_in():
     middleware = SessionTimeoutMiddleware(_app, {
         "beaker.session.type": "memory", "beaker.session.secret": SECRET,
         "beaker.session.namespace_class": _FailingStore})
-    session_class = middleware.beaker["session_class"]
+    from wsgi_session_timeout import store
     header = "beaker.session.id=%s; %s" % (GOOD, ACTIVITY)
-    request = {"cookie": header, "cookie_out": None}
+    session = store.OwnSessionObject({"HTTP_COOKIE": header}, middleware.beaker)
     with pytest.raises(IOError):
-        session_class(request, **middleware.beaker)
-    # A second try on the same request reads the same session id, not a new session.
-    assert request["cookie"] == header
+        session._session()
+    # What Beaker reads its id from is the header the browser sent, not an empty one.
+    assert session.__dict__["_headers"]["cookie"] == header
+    assert session.__dict__["_sess"] is None
 
 
 def test_an_administrators_session_handle_never_waits_for_the_breaker(fresh_memory_store):

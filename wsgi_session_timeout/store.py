@@ -83,8 +83,8 @@ def call(function, *args):
 def open_session(environ, options):
     """Do what Beaker's ``SessionMiddleware`` does on the way in (saving is
     :func:`persist`'s job, from ``start_response``). ``options`` are
-    :class:`~wsgi_session_timeout.settings.BeakerOptions`."""
-    session = SessionObject(environ, **options)
+    :class:`~wsgi_session_timeout.settings.BeakerOptions` made by :func:`own_options`."""
+    session = OwnSessionObject(environ, options)
     if "paste.registry" in environ:  # (an operator where a get() is a call)
         registry = environ["paste.registry"]
         if registry is not None and registry.reglist and beaker_proxy is not None:
@@ -99,6 +99,50 @@ def open_session(environ, options):
         if varname:
             environ["paste.testing_variables"][varname] = session
     return session
+
+
+class OwnSessionObject(SessionObject):
+    """Beaker's lazy ``SessionObject``, making the middleware's own ``Session`` class
+    (:func:`own_options`) on first use: with the session id :func:`cookies.session_id`
+    reads when the Cookie header is of the plain form, else with the activity cookie
+    hidden from Beaker's parser. Beaker's own ``_session`` would pass ``session_class``
+    on to the Session as a backend argument; this one passes Beaker's options alone, to
+    the class itself, one frame and one copy of the options fewer on every request that
+    uses the session."""
+
+    def __init__(self, environ, options):
+        fields = self.__dict__  # (SessionObject's own attributes, as its __init__ sets them)
+        fields["_params"] = dict(options)
+        fields["_environ"] = environ
+        fields["_sess"] = None
+        fields["_headers"] = {}
+        fields["_class"] = options["session_class"]
+        fields["_kwargs"] = options.session_kwargs
+
+    def _session(self):
+        fields = self.__dict__
+        session = fields["_sess"]
+        if session is not None:
+            return session
+        fields["_headers"] = request = {"cookie_out": None}
+        header = request["cookie"] = fields["_environ"].get("HTTP_COOKIE")
+        cls = fields["_class"]
+        reader = cls.cookie_reader
+        if header and reader is not None:
+            session_id = cookies.session_id(header, reader)
+            if session_id is not cookies.UNSURE:
+                # The id Beaker would read (see cookies): Beaker is given it and an
+                # empty header, and the header is put back whatever happens.
+                request["cookie"] = ""
+                try:
+                    session = fields["_sess"] = cls(request, id=session_id,
+                                                    **fields["_kwargs"])
+                finally:
+                    request["cookie"] = header
+                return session
+        cookies.hide(request, cls.hide_cookie)
+        session = fields["_sess"] = cls(request, **fields["_kwargs"])
+        return session
 
 
 def params(session):
@@ -615,6 +659,9 @@ def own_options(options, cookie_session, activity_cookie):
     given["session_class"] = type(base.__name__, (base,), own)
     result = options.copy_with(**given)
     result.pop("store_ttl", None)
+    #: What OwnSessionObject gives the Session class: Beaker's options alone.
+    result.session_kwargs = dict((key, value) for key, value in result.items()
+                                 if key != "session_class")
     return result
 
 
@@ -631,23 +678,6 @@ class OwnSession(Session):
     replace_corrupt = True  # the configured invalidate_corrupt
     cookie_reader = None  # a cookies.Reader, when the session cookie is signed
     breaker = None
-
-    def __init__(self, request, **options):
-        header = request["cookie"] if "cookie" in request else None  # (no call: in)
-        reader = self.cookie_reader
-        if header and reader is not None:
-            session_id = cookies.session_id(header, reader)
-            if session_id is not cookies.UNSURE:
-                # The id Beaker would read (see cookies): Beaker is given it and an
-                # empty header, and the header is put back whatever happens.
-                request["cookie"] = ""
-                try:
-                    Session.__init__(self, request, id=session_id, **options)
-                finally:
-                    request["cookie"] = header
-                return
-        cookies.hide(request, self.hide_cookie)
-        Session.__init__(self, request, **options)
 
     def _with_ttl(self):
         if self.store_ttl and "timeout" not in self.namespace_args:
@@ -696,8 +726,5 @@ class OwnSession(Session):
 class OwnCookieSession(CookieSession):
     """Beaker's ``CookieSession``, blind to the activity cookie."""
 
-    hide_cookie = None
-
-    def __init__(self, request, **options):
-        cookies.hide(request, self.hide_cookie)
-        CookieSession.__init__(self, request, **options)
+    hide_cookie = None  # the activity cookie's name (OwnSessionObject hides it)
+    cookie_reader = None  # its cookie is Beaker's to read: encrypted, not only signed
