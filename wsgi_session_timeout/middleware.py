@@ -353,7 +353,8 @@ class _Exchange(object):
         self.facts = facts
         environ[state_module.FACTORY_KEY] = self.get_state
         self.header = header = environ.get("HTTP_COOKIE") or ""
-        self.has_cookie = has_cookie = bool(header) and cookies.sends_cookie(header, facts.key)
+        self.has_cookie = has_cookie = cookies.sends_cookie(header, facts.key) if header \
+            else False
         if always or where == GUARDED or has_cookie or (
                 header and facts.cookie_name in header):
             self.state = self._new_state()
@@ -486,7 +487,7 @@ class _Exchange(object):
                 store.real(self.session).get(self.middleware.settings.auth_key) is not None:
             # The app signed in by itself (a sign-in Beaker does not save is none).
             state = self.get_state()
-        extra = list(self.pending)
+        extra = list(self.pending) if self.pending else []
         if state is not None:
             try:
                 state.finish()

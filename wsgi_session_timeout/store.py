@@ -140,7 +140,8 @@ class OwnSessionObject(SessionObject):
                 finally:
                     request["cookie"] = header
                 return session
-        cookies.hide(request, cls.hide_cookie)
+        if header:
+            cookies.hide(request, cls.hide_cookie)
         session = fields["_sess"] = cls(request, **fields["_kwargs"])
         return session
 
