@@ -254,3 +254,13 @@ def test_an_administrators_session_handle_never_waits_for_the_breaker(fresh_memo
     handle = store.handle(middleware.beaker)
     assert handle.breaker is None
     assert middleware.beaker["session_class"].breaker is middleware.breaker
+
+
+@pytest.mark.parametrize("name", ["sha1", "sha256"])
+@pytest.mark.parametrize("key", [b"", b"k", b"k" * 64, b"k" * 65, bytes(bytearray(range(200)))])
+def test_the_precomputed_hmac_is_hmac(name, key):
+    from wsgi_session_timeout._compat import HmacPads
+    pads = HmacPads(key, name)
+    for message in (b"", b"session:0123", b"m" * 300):
+        assert pads.hexdigest(message) == hmac.new(key, message,
+                                                   getattr(hashlib, name)).hexdigest()

@@ -13,11 +13,10 @@ refuses or reads otherwise on some Python) is left to Beaker's own parser, so th
 answer is always Beaker's.
 """
 
-import hashlib
 import hmac
 import re
 
-from ._compat import keyed_hmac
+from ._compat import HmacPads
 
 try:
     from http.cookies import Morsel
@@ -51,7 +50,7 @@ class Reader(object):
     __slots__ = ("pattern", "mac", "checked")
 
     def __init__(self, key, secret):
-        self.mac = keyed_hmac(secret, hashlib.sha1)
+        self.mac = HmacPads(secret, "sha1")
         self.checked = {}  # a cookie's value: its id, or None (see session_id)
         attributes = "|".join(_any_case(word) for word in _ATTRIBUTES)
         key = re.escape(key)
@@ -85,19 +84,22 @@ def session_id(header, reader):
     value = match.group(1)
     if not value:
         return None  # no session cookie, or an empty one: SignedCookie gives None
-    if len(value) <= 40:
+    session = value[40:]
+    if not session:
         return UNSURE  # a signature without an id: Beaker's own checks decide
     checked = reader.checked
     try:
         return checked[value]  # (a browser sends the same cookie all session long)
     except KeyError:
         pass
-    session = value[40:]
-    mac = reader.mac.copy()
-    mac.update(session.encode("ascii"))
     # As SignedCookie.value_decode: the 40 hex digits of HMAC-SHA1(secret, id) before
-    # the id, compared in constant time.
-    if not hmac.compare_digest(mac.hexdigest(), value[:40]):
+    # the id, compared in constant time (HmacPads.hexdigest inline: a call fewer).
+    mac = reader.mac
+    inner = mac.inner.copy()
+    inner.update(session.encode("ascii"))
+    outer = mac.outer.copy()
+    outer.update(inner.digest())
+    if not hmac.compare_digest(outer.hexdigest(), value[:40]):
         session = None
     if len(checked) >= CHECKED_SIZE:
         checked.clear()

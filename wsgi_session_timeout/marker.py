@@ -15,7 +15,6 @@ It does two jobs:
 It never grants access: being signed in is decided from the session alone.
 """
 
-import binascii
 import calendar
 import hashlib
 import hmac
@@ -24,7 +23,7 @@ import time
 from collections import namedtuple
 from datetime import datetime, timedelta
 
-from ._compat import keyed_hmac
+from ._compat import HmacPads
 
 #: The activity cookie's name is the session cookie's name and this.
 SUFFIX = ".activity"
@@ -73,12 +72,12 @@ def key_for(secret):
 
 
 def _keyed(key):
-    """An HMAC-SHA256 keyed with ``key``, to copy per message (see ``keyed_hmac``)."""
+    """HMAC-SHA256 keyed with ``key``, as :class:`HmacPads`."""
     try:
         return _keyed_macs[key]
     except KeyError:
         pass
-    mac = keyed_hmac(key, hashlib.sha256)
+    mac = HmacPads(key, "sha256")
     if len(_keyed_macs) < 16:  # one key per secret: never a growing cache
         _keyed_macs[key] = mac
     return mac
@@ -88,9 +87,7 @@ _keyed_macs = {}
 
 
 def _mac(key, message):
-    mac = _keyed(key).copy()
-    mac.update(message.encode("utf-8"))
-    return mac.hexdigest()
+    return _keyed(key).hexdigest(message.encode("utf-8"))
 
 
 def session_tag(key, session_id):
@@ -202,11 +199,16 @@ def _verify(key, parts):
     # The signature is the first 16 bytes of the MAC, in hex: compared as bytes, one
     # hexlify and one decode fewer than comparing hex strings.
     try:
-        mac = _keyed_macs[key].copy()
+        pads = _keyed_macs[key]
     except KeyError:
-        mac = _keyed(key).copy()
-    mac.update(("marker:%s.%s.%s" % (login_at, seen_at, tag)).encode("ascii"))
-    if hmac.compare_digest(binascii.unhexlify(signature), mac.digest()[:16]):
+        pads = _keyed(key)
+    # HmacPads.hexdigest inline (a call fewer per check); the signature is the first 32
+    # hex digits of the MAC.
+    inner = pads.inner.copy()
+    inner.update(("marker:%s.%s.%s" % (login_at, seen_at, tag)).encode("ascii"))
+    outer = pads.outer.copy()
+    outer.update(inner.digest())
+    if hmac.compare_digest(outer.hexdigest()[:32], signature):
         marker = _new_marker(Marker, (int(login_at), int(seen_at), tag))
     if len(_verified) >= _CACHE_SIZE:
         _verified.clear()
