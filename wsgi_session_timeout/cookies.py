@@ -103,7 +103,7 @@ def session_id(header, reader):
         session = None
     if len(checked) >= CHECKED_SIZE:
         checked.clear()
-    if len(value) <= 200:  # Beaker's are 72 characters; never keep a long one
+    if not value[200:]:  # Beaker's are 72 characters; never keep a long one
         checked[value] = session
     return session
 

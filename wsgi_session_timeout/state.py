@@ -198,7 +198,9 @@ class SessionState(object):
                 tag = None
         except (TypeError, ValueError):  # none kept (a cookie session), or not a pair
             tag = None
-        return marker.find(self.header, name, self._key(), session_id, tag)
+        facts = self.facts  # (what _key() does, inline: every signed-in request)
+        return marker.find(self.header, name, facts.marker_key or facts.key_for_marker(),
+                           session_id, tag)
 
     def _signed_in_at(self, login_at, seen_at):
         self.login_at, self.seen_at = login_at, seen_at
