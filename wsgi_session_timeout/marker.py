@@ -196,8 +196,6 @@ def _verify(key, parts):
         pass
     login_at, seen_at, tag, signature = parts
     marker = None
-    # The signature is the first 16 bytes of the MAC, in hex: compared as bytes, one
-    # hexlify and one decode fewer than comparing hex strings.
     try:
         pads = _keyed_macs[key]
     except KeyError:
