@@ -3,6 +3,8 @@ session from the environ, ``login``/``logout`` from the middleware; and the sess
 pages the tests' other legacy apps share with it (:func:`cart`,
 :func:`sign_out_in_the_session`)."""
 
+import hashlib
+import hmac
 import json
 
 from wsgi_session_timeout import login, logout
@@ -22,6 +24,13 @@ class Closing(object):
 
     def close(self):
         self.log.append("closed")
+
+
+def signed_cookie_value(secret, session_id):
+    """The value of Beaker's session cookie for ``session_id`` signed with ``secret``
+    (``SignedCookie.value_encode``): HMAC-SHA1 in hex, then the id."""
+    return hmac.new(secret.encode("utf-8"), session_id.encode("ascii"),
+                    hashlib.sha1).hexdigest() + session_id
 
 
 def app(environ, start_response):

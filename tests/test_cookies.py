@@ -18,6 +18,8 @@ except ImportError:  # Python 2.7
 
 from wsgi_session_timeout import SessionTimeoutMiddleware, cookies, login
 
+from . import apps
+
 SECRET = "cookie-reading-secret-0123456789"
 KEY = "beaker.session.id"
 READER = cookies.Reader.of(KEY, SECRET)
@@ -26,8 +28,7 @@ OTHER_ID = "fedcba9876543210fedcba9876543210"
 
 
 def signed(session_id, secret=SECRET):
-    return hmac.new(secret.encode("utf-8"), session_id.encode("utf-8"),
-                    hashlib.sha1).hexdigest() + session_id
+    return apps.signed_cookie_value(secret, session_id)
 
 
 def beakers_id(header, key=KEY, secret=SECRET):

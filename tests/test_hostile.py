@@ -17,8 +17,6 @@ with no tolerance anywhere, so any of them coming back fails the run.
 """
 
 import codecs
-import hashlib
-import hmac
 import io
 import json
 import os
@@ -540,12 +538,6 @@ def test_a_safe_came_from_survives_the_round_trip(memory_stacks):
 
 # -- cookies ---------------------------------------------------------------------------
 
-def _signed(secret, session_id):
-    """A Beaker session cookie value for ``session_id`` signed with ``secret``."""
-    return hmac.new(secret.encode("utf-8"), session_id.encode("ascii"),
-                    hashlib.sha1).hexdigest() + session_id
-
-
 def garbage_cookies(sid, marker):
     """``[(id, Cookie header)]``: nothing here is a signed-in session by itself."""
     forged = "0123456789abcdef0123456789abcdef"
@@ -554,7 +546,8 @@ def garbage_cookies(sid, marker):
     return [
         ("forged-unsigned-id", SID + "=" + forged),
         ("forged-bad-signature", SID + "=" + "a" * 40 + sid[40:]),
-        ("signed-with-another-secret", SID + "=" + _signed("another secret", sid[40:])),
+        ("signed-with-another-secret",
+         SID + "=" + apps.signed_cookie_value("another secret", sid[40:])),
         ("truncated-by-one", SID + "=" + sid[:-1]),
         ("truncated-to-signature", SID + "=" + sid[:40]),
         ("id-without-signature", SID + "=" + sid[40:]),
@@ -614,7 +607,7 @@ def _probe(stacks, cookie, stack="guarded"):
 def test_the_forged_cookies_are_well_made(stacks):
     """The other-secret forgery is made exactly as Beaker signs, so it is a real test."""
     sid, _ = stacks.sign_in()
-    assert _signed(SECRET, sid[40:]) == sid
+    assert apps.signed_cookie_value(SECRET, sid[40:]) == sid
 
 
 @pytest.mark.parametrize("case", GARBAGE_IDS)
