@@ -892,9 +892,9 @@ def main(argv=None):
                         help="a tiny run that only shows everything works (few iterations "
                              "and sessions, one worker per host, wrk 2 s, 2000 requests for "
                              "memory)")
-    parser.add_argument("--rounds", type=int, help="timing rounds (default 15; quick 3)")
+    parser.add_argument("--rounds", type=int, help="timing rounds (default 100; quick 3)")
     parser.add_argument("--number", type=int,
-                        help="requests per round and stack (default 1000; quick 100)")
+                        help="requests per round and stack (default 200; quick 100)")
     parser.add_argument("--sessions", type=int,
                         help="signed-in sessions, in process and under load (default 10000; "
                              "quick 50)")
@@ -926,8 +926,11 @@ def main(argv=None):
     parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
     args = parser.parse_args(argv)
     quick = args.quick
-    rounds = args.rounds or (3 if quick else 15)
-    number = args.number or (100 if quick else 1000)
+    # Many short rounds: each ratio pairs two runs a few milliseconds apart, which a
+    # busy machine disturbs alike, and the median of 100 ratios moves by about +-0.02
+    # from run to run (15 rounds of 1000 requests moved by +-0.05).
+    rounds = args.rounds or (3 if quick else 100)
+    number = args.number or (100 if quick else 200)
     args.sessions = args.sessions or (50 if quick else 10000)
     args.wrk_duration = args.wrk_duration or (2 if quick else 40)
     args.wrk_segments = args.wrk_segments or (1 if quick else 4)
