@@ -88,10 +88,11 @@ def session_id(header, reader):
     if not session:
         return UNSURE  # a signature without an id: Beaker's own checks decide
     checked = reader.checked
-    if value in checked:  # (a browser sends the same cookie all session long)
-        # A test and a lookup, not try/except KeyError: with many sessions most values
-        # miss, and a raised KeyError costs about 1 us inside a request (with marker.find's
-        # two: 1.39 -> 1.33 x Beaker alone's time in process, 10 000 sessions).
+    # A browser sends the same cookie all session long. A test and a lookup, not
+    # try/except KeyError: with many sessions most values miss, and a raised KeyError
+    # costs about 1 us inside a request (with marker.find's two: 1.39 -> 1.31 x Beaker
+    # alone's time in process, 10 000 sessions; docs/benchmark.md).
+    if value in checked:
         return checked[value]
     # As SignedCookie.value_decode: the 40 hex digits of HMAC-SHA1(secret, id) before
     # the id, compared in constant time (HmacPads.hexdigest inline: a call fewer).
