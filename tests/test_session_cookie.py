@@ -6,7 +6,8 @@ a ``Set-Cookie`` for the session is sent, and every attribute it carries, must a
 the value is a fresh id either way, signed as Beaker signs it. The middleware renders a
 new session's cookie only when it is sent (``OwnSession._create_id``), so every way an
 app can make one to be sent is here: a first save, ``invalidate()`` with and without a
-save, ``delete()``, ``regenerate_id()``, and a session read and never saved (no cookie).
+save, ``delete()``, ``regenerate_id()``, a "remember me" expiry, and a session read and
+never saved (no cookie).
 """
 
 import re
@@ -46,6 +47,11 @@ def visitor_app(environ, start_response):
         session.save()
     elif path == "/delete":
         session.delete()
+    elif path == "/remember":  # "remember me", as Beaker apps write it
+        session["cart"] = ["map"]
+        session._set_cookie_expires(timedelta(days=30))
+        session._update_cookie_out()
+        session.save()
     elif path == "/regenerate":
         session["cart"] = ["ink"]
         session.save()
@@ -57,7 +63,7 @@ def visitor_app(environ, start_response):
 
 
 PATHS = ["/nothing", "/read", "/id", "/save", "/invalidate", "/invalidate-save", "/delete",
-         "/regenerate"]
+         "/remember", "/regenerate"]
 
 CONFIGS = {
     "defaults": {},
