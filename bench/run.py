@@ -863,7 +863,7 @@ def targets(benches, times, ratios, calls, counts, load, memory, args):
               "(target 0)" % (where, ours["rps"], theirs["rps"], value, LOAD_RATIO, errors))
         added = ours["p99"] - theirs["p99"]
         check(added <= LOAD_P99_ADDED,
-              "%s: p99 %.2f ms, Beaker alone %.2f ms, added %+.2f ms (target <= %.1f ms)" % (
+              "%s: p99 %.3f ms, Beaker alone %.3f ms, added %+.3f ms (target <= %.1f ms)" % (
                   where, ours["p99"] * 1e3, theirs["p99"] * 1e3, added * 1e3,
                   LOAD_P99_ADDED * 1e3))
         # Requests still in flight when wrk stops reached Redis but are not in wrk's count.
