@@ -10,8 +10,8 @@ save, ``delete()``, ``regenerate_id()``, a "remember me" expiry, and a session r
 never saved (no cookie).
 """
 
-import re
 import calendar
+import re
 import time
 from datetime import timedelta
 
@@ -87,9 +87,9 @@ def _options(name, tmpdir):
 
 
 def _stacks(name, tmpdir):
-    beaker = SessionMiddleware(visitor_app, **_options(name, tmpdir))
-    config = dict(("beaker.session.%s" % key, value)
-                  for key, value in _options(name, tmpdir).items())
+    options = _options(name, tmpdir)
+    beaker = SessionMiddleware(visitor_app, **options)
+    config = dict(("beaker.session.%s" % key, value) for key, value in options.items())
     ours = SessionTimeoutMiddleware(visitor_app, config)
     return {"beaker": webtest.TestApp(beaker), "ours": webtest.TestApp(ours)}
 

@@ -695,15 +695,14 @@ class OwnSession(Session):
         if breaker is not None and breaker.opened_at is not None and not breaker.admits():
             raise StoreUnavailable("the session store is unavailable")
         try:
-            result = Session.load(self)
+            Session.load(self)
         except _Corrupt:
             if not self.replace_corrupt:
                 raise
             self.invalidate()
-            return None
+            return
         if self.unrendered:
             self._render_if_sent()
-        return result
 
     def _create_id(self, set_new=True):
         """A new id. For a new session Beaker also renders its ``Set-Cookie`` value at
@@ -727,7 +726,9 @@ class OwnSession(Session):
         return Session._update_cookie_out(self, set_cookie)
 
     def _render_if_sent(self):
-        if self.unrendered and self.request.get("set_cookie"):
+        """Render a new id's cookie once Beaker has decided to send it (the callers test
+        ``unrendered`` first: a signed-in read makes no call here)."""
+        if self.request.get("set_cookie"):
             self._update_cookie_out()
 
     def _decrypt_data(self, session_data):
@@ -740,10 +741,9 @@ class OwnSession(Session):
         """Save, with the store's expiry in place for the namespace it opens."""
         self._with_ttl()
         self._gate()
-        result = Session.save(self, accessed_only)
+        Session.save(self, accessed_only)
         if self.unrendered:
             self._render_if_sent()
-        return result
 
     def _gate(self):
         """While the breaker is open, fail at once instead of asking the store, unless
