@@ -30,6 +30,22 @@ def test_none_in_an_ini_file_means_the_default(name, value):
     assert getattr(given, name) == value == getattr(parse(dict(SECRET)), name)
 
 
+@pytest.mark.parametrize("name, value, named", [
+    ("type", "no-such-backend", "KeyError: 'no-such-backend'"),
+    ("data_serializer", "yaml", "Invalid value for data_serializer: yaml"),
+    ("encrypt_nonce_bits", "12", "multiples of 8"),
+    ("crypto_type", "no-such-crypto", "no-such-crypto"),
+])
+def test_settings_beakers_session_refuses_fail_at_start_up(name, value, named):
+    # Beaker's own middleware starts, then fails every request with a 500.
+    config = dict(SECRET, **{"beaker.session." + name: value})
+    with pytest.raises(ValueError) as raised:
+        SessionTimeoutMiddleware(apps.app, config)
+    message = str(raised.value)
+    assert "Beaker's Session refuses the beaker.session.* settings" in message
+    assert named in message and "correct the setting it names" in message
+
+
 def test_none_in_an_ini_file_names_the_activity_cookie_after_the_session_cookie(clock):
     app = webtest.TestApp(SessionTimeoutMiddleware(apps.app, dict(SECRET, **{
         "session_timeout.activity_cookie": "none", "beaker.session.key": "shop"}),
