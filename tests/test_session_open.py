@@ -141,3 +141,23 @@ def test_a_beaker_that_sets_a_field_unknown_here_makes_every_session_itself(monk
     assert app.get("/").text == "user: alice"
     assert app.get("/", headers={"Cookie": "%s=%s" % (
         KEY, signed_cookie_value("not the secret", "0" * 32))}).text == "user: None"
+
+
+@pytest.mark.parametrize("config", ["defaults", "json"])
+def test_a_record_is_decoded_as_beaker_decodes_it(config, tmpdir):
+    cls, kwargs = _session_class(config, tmpdir)
+    session = cls({"cookie": ""}, **kwargs)
+    written = session._encrypt_data({"user": "alice", "cart": ["book", 2]})
+    records = [written, written.encode("ascii"), written[:-3], u"\u00e9" + written,
+               "not base64 at all", "", u"\u00e9"]
+    for record in records:
+        try:
+            expected = beaker_session.Session._decrypt_data(session, record)
+        except Exception:
+            expected = store._Corrupt
+        try:
+            got = session._decrypt_data(record)
+        except store._Corrupt:
+            got = store._Corrupt
+        assert got == expected, record
+    assert session._decrypt_data(written) == {"user": "alice", "cart": ["book", 2]}

