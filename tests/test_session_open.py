@@ -161,3 +161,15 @@ def test_a_record_is_decoded_as_beaker_decodes_it(config, tmpdir):
             got = store._Corrupt
         assert got == expected, record
     assert session._decrypt_data(written) == {"user": "alice", "cart": ["book", 2]}
+
+
+def test_each_session_opened_by_id_makes_its_own_cookie(tmpdir):
+    cls, kwargs = _session_class("defaults", tmpdir)
+    first = cls({"cookie": ""}, **kwargs)
+    first.save()
+    one, other = cls.with_id({}, first.id), cls.with_id({}, first.id)
+    assert one.cookie is not other.cookie
+    assert one.cookie is one.cookie  # made once, then Beaker's attribute
+    assert isinstance(one.cookie, beaker_session.SignedCookie)
+    # On the class (help(), documentation tools) it is the descriptor itself.
+    assert isinstance(cls.cookie, store._LazyCookie)

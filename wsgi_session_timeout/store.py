@@ -683,10 +683,7 @@ class _LazyCookie(object):
     def __get__(self, session, cls=None):
         if session is None:
             return self
-        secret = session.secret
-        cookie = _beaker_session.SignedCookie(secret) if secret \
-            else _beaker_session.SimpleCookie()
-        session.__dict__["cookie"] = cookie
+        cookie = session.__dict__["cookie"] = _beaker_session.SignedCookie(session.secret)
         return cookie
 
 
@@ -726,6 +723,7 @@ class OwnSession(Session):
     #: The fields Beaker's ``__init__`` gives every session of this class, when
     #: :meth:`prepare` knew them all; else ``None`` (every session is Beaker-made).
     prepared = None
+    prepared_config = prepared_namespace_args = None  # Beaker's two dicts, copied
     cookie = _LazyCookie()
 
     @classmethod
@@ -735,13 +733,15 @@ class OwnSession(Session):
         raise :class:`ValueError` at start-up. Not prepared when the Beaker
         installed sets a field :data:`_OPTION_FIELDS` and :data:`_SESSION_FIELDS` do not
         name (a Beaker version this module does not know), or when it would load with
-        ``invalidate_corrupt`` (OwnSession.load replaces corrupt records itself)."""
+        ``invalidate_corrupt`` (OwnSession.load replaces corrupt records itself), or
+        without a signed cookie (the id is read only from a signed one)."""
         try:
             fields = cls({"cookie": ""}, **kwargs).__dict__
         except Exception as exc:  # Beaker would fail so on every request
             raise ValueError(REFUSED % ("%s: %s" % (type(exc).__name__, exc)))
         if set(fields) - _OPTION_FIELDS - _SESSION_FIELDS or \
-                fields.get("invalidate_corrupt") or not fields.get("use_cookies"):
+                fields.get("invalidate_corrupt") or not fields.get("use_cookies") or \
+                not fields.get("secret"):
             return
         cls.prepared = dict((name, value) for name, value in fields.items()
                             if name in _OPTION_FIELDS)
