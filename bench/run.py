@@ -493,20 +493,54 @@ def run_wrk(wrk, urls, cookies_path, seconds, connections, threads):
             "p50": result["p50"] / 1e6, "p99": result["p99"] / 1e6}
 
 
-def measure_load(tmp_dir, args):
-    """``{stack: {...}}`` for ``beaker`` and ``ours``: two gunicorn hosts each, on one
-    redis-server, ``args.sessions`` sessions signed in through each, wrk in alternating
-    segments. Each stack: requests/s, the medians of its segments' p50 and p99, Redis
-    reads and writes, errors."""
+def measure_load(tmp_dir, args, against_itself=False):
+    """``{stack: {...}}`` for ``beaker`` and ``ours``: requests/s, the medians of the
+    segments' p50 and p99, Redis reads and writes, errors, sign-in time.
+
+    Two passes (:func:`load_pass`), each on its own redis-server, gunicorn hosts and
+    signed-in sessions, the second with the stacks in the other order. Beaker alone run
+    against itself in one pass had, in the place set up second, a p99 0.1 to 2.3 ms
+    lower in five runs of five and up to 10 % more requests/s in four: one order alone
+    would credit that to whichever stack came second.
+
+    ``against_itself``: the middleware's place is taken by Beaker alone, so the figures
+    show how far two identical stacks differ on this machine (``--noise``)."""
+    orders = [COMPARED, tuple(reversed(COMPARED))] if args.wrk_segments > 1 else [COMPARED]
+    seconds = max(int(round(args.wrk_duration / float(args.wrk_segments))), 1)
+    totals = dict((name, {"requests": 0, "seconds": 0.0, "errors": 0, "reads": 0,
+                          "writes": 0, "p50s": [], "p99s": [], "sign_in_seconds": 0.0})
+                  for name in COMPARED)
+    per_pass = -(-args.wrk_segments // len(orders))  # an odd count is rounded up
+    args.wrk_segments = per_pass * len(orders)
+    for order in orders:
+        pass_dir = tempfile.mkdtemp(prefix="load-", dir=tmp_dir)
+        load_pass(pass_dir, args, order, seconds, per_pass, totals, against_itself)
+    for name in COMPARED:
+        total = totals[name]
+        total["rps"] = total["requests"] / total["seconds"] if total["seconds"] else 0.0
+        total["p50"] = statistics.median(total["p50s"])
+        total["p99"] = statistics.median(total["p99s"])
+        total["sign_in_seconds"] /= len(orders)
+    totals["seconds_per_stack"] = seconds * args.wrk_segments
+    totals["segment_seconds"] = seconds
+    totals["passes"] = len(orders)
+    return totals
+
+
+def load_pass(tmp_dir, args, order, seconds, segments, totals, against_itself=False):
+    """One pass of :func:`measure_load`: two gunicorn hosts per stack on one
+    redis-server, started and signed in in ``order`` (``args.sessions`` sessions
+    each), then wrk for ``segments`` segments of ``seconds`` per stack, alternating and
+    ``order``'s first stack first; adds what it measures to ``totals``."""
     wrk = servers.system_binary("wrk")
     redis = servers.redis_server(tmp_dir)
     started = [redis]
     try:
         redis.start()
-        urls, cookie_files, sign_in_seconds = {}, {}, {}
-        for name in COMPARED:
-            env = dict(os.environ, BENCH_STACK=name, BENCH_REDIS_URL=redis.url,
-                       PYTHONPATH=REPO)
+        urls, cookie_files = {}, {}
+        for name in order:
+            env = dict(os.environ, BENCH_STACK="beaker" if against_itself else name,
+                       BENCH_REDIS_URL=redis.url, PYTHONPATH=REPO)
             urls[name] = []
             for host in range(args.hosts):
                 server = servers.gunicorn_server(
@@ -515,19 +549,16 @@ def measure_load(tmp_dir, args):
                 started.append(server)
                 server.start()
                 urls[name].append(server.url)
-        for name in COMPARED:
+        for name in order:
             began = time.time()
             cookies = sign_in_over_http(urls[name], args.sessions, args.sign_in_parallel)
-            sign_in_seconds[name] = time.time() - began
+            totals[name]["sign_in_seconds"] += time.time() - began
             check_sessions(name, urls[name], cookies)
             cookie_files[name] = os.path.join(tmp_dir, "cookies-%s.txt" % name)
             with open(cookie_files[name], "w") as handle:
                 handle.write("".join(cookie + "\n" for cookie in cookies))
-        totals = dict((name, {"requests": 0, "seconds": 0.0, "errors": 0, "reads": 0,
-                              "writes": 0, "p50s": [], "p99s": []}) for name in COMPARED)
-        seconds = max(int(round(args.wrk_duration / float(args.wrk_segments))), 1)
-        for segment in range(args.wrk_segments):
-            for name in (COMPARED if segment % 2 == 0 else tuple(reversed(COMPARED))):
+        for segment in range(segments):
+            for name in (order if segment % 2 == 0 else tuple(reversed(order))):
                 before = redis_commands(redis.url)
                 run = run_wrk(wrk, urls[name], cookie_files[name], seconds,
                               args.wrk_connections, args.wrk_threads)
@@ -539,18 +570,10 @@ def measure_load(tmp_dir, args):
                 total["writes"] += writes
                 total["p50s"].append(run["p50"])
                 total["p99s"].append(run["p99"])
-        for name in COMPARED:
+        for name in order:
             # Still the steady state: wrk's cookies never reached a touch.
             with open(cookie_files[name]) as handle:
                 check_sessions(name, urls[name], handle.read().splitlines())
-            total = totals[name]
-            total["rps"] = total["requests"] / total["seconds"] if total["seconds"] else 0.0
-            total["p50"] = statistics.median(total["p50s"])
-            total["p99"] = statistics.median(total["p99s"])
-            total["sign_in_seconds"] = sign_in_seconds[name]
-        totals["seconds_per_stack"] = seconds * args.wrk_segments
-        totals["segment_seconds"] = seconds
-        return totals
     except servers.ServerError:
         raise
     except Exception:
@@ -902,7 +925,8 @@ def main(argv=None):
                         help="seconds of wrk per stack (default 40; quick 2)")
     parser.add_argument("--wrk-segments", type=int,
                         help="the wrk time is split into this many alternating segments "
-                             "(default 4; quick 1)")
+                             "(default 4; quick 1); from 2 on, half of them (rounded up) in "
+                             "each of two passes with the stacks set up in either order")
     parser.add_argument("--wrk-connections", type=int, default=16,
                         help="wrk's connections, spread over the hosts (default 16)")
     parser.add_argument("--wrk-threads", type=int,
@@ -913,6 +937,9 @@ def main(argv=None):
     parser.add_argument("--sign-in-parallel", type=int, default=16,
                         help="sign-in requests at a time (default 16)")
     parser.add_argument("--no-wrk", action="store_true", help="skip the gunicorn/wrk part")
+    parser.add_argument("--noise", action="store_true",
+                        help="run the load test again with Beaker alone in both places: "
+                             "how far two identical stacks differ on this machine")
     parser.add_argument("--memory-requests", type=int,
                         help="requests for the memory check (default 100000; quick 2000)")
     parser.add_argument("--profile", action="store_true",
@@ -979,13 +1006,24 @@ def main(argv=None):
             print("Under load: %d gunicorn hosts x %d sync workers, one redis-server "
                   "(ext:redis), %d signed-in sessions (signed in with real requests, %d at a "
                   "time); wrk -t%d -c%d, a random session per request, %d s per stack in %d "
-                  "alternating segments; p50/p99: medians of the segments'. Load average now %s."
+                  "alternating segments, over %d pass(es) with the stacks set up in either "
+                  "order; p50/p99: medians of the segments'. Load average now %s."
                   % (args.hosts, args.workers, args.sessions, args.sign_in_parallel,
                      args.wrk_threads, args.wrk_connections, load["seconds_per_stack"],
-                     args.wrk_segments, load_average()))
+                     args.wrk_segments, load["passes"], load_average()))
             for line in load_table(load, args):
                 print(line)
             print()
+            if args.noise:
+                noise = measure_load(tmp_dir, args, against_itself=True)
+                beaker, again = noise["beaker"], noise["ours"]
+                print("Noise: the same load test with Beaker alone in both places: "
+                      "%.0f against %.0f requests/s (%.3f), p99 %.2f against %.2f ms "
+                      "(%+.2f ms). Load average now %s." % (
+                          again["rps"], beaker["rps"], ratio(again["rps"], beaker["rps"]),
+                          again["p99"] * 1e3, beaker["p99"] * 1e3,
+                          (again["p99"] - beaker["p99"]) * 1e3, load_average()))
+                print()
         memory = measure_memory(tmp_dir, memory_requests)
         print("Memory: %d requests through the middleware in %.1f s: tracemalloc %+.1f KiB, "
               "RSS %+.1f KiB (RSS now %.1f MiB)" % (
