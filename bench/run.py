@@ -511,7 +511,6 @@ def measure_load(tmp_dir, args, against_itself=False):
                           "writes": 0, "p50s": [], "p99s": [], "sign_in_seconds": 0.0})
                   for name in COMPARED)
     per_pass = -(-args.wrk_segments // len(orders))  # an odd count is rounded up
-    args.wrk_segments = per_pass * len(orders)
     for order in orders:
         pass_dir = tempfile.mkdtemp(prefix="load-", dir=tmp_dir)
         load_pass(pass_dir, args, order, seconds, per_pass, totals, against_itself)
@@ -521,7 +520,8 @@ def measure_load(tmp_dir, args, against_itself=False):
         total["p50"] = statistics.median(total["p50s"])
         total["p99"] = statistics.median(total["p99s"])
         total["sign_in_seconds"] /= len(orders)
-    totals["seconds_per_stack"] = seconds * args.wrk_segments
+    totals["segments"] = per_pass * len(orders)
+    totals["seconds_per_stack"] = seconds * totals["segments"]
     totals["segment_seconds"] = seconds
     totals["passes"] = len(orders)
     return totals
@@ -890,7 +890,7 @@ def targets(benches, times, ratios, calls, counts, load, memory, args):
                   where, ours["p99"] * 1e3, theirs["p99"] * 1e3, added * 1e3,
                   LOAD_P99_ADDED * 1e3))
         # Requests still in flight when wrk stops reached Redis but are not in wrk's count.
-        in_flight = args.wrk_connections * args.wrk_segments
+        in_flight = args.wrk_connections * load["segments"]
         check(ours["reads"] <= LOAD_READS * ours["requests"] + in_flight and
               ours["writes"] == 0,
               "%s: Redis reads %d for %d requests (%.3f per request, target <= %d), writes %d "
@@ -1010,7 +1010,7 @@ def main(argv=None):
                   "order; p50/p99: medians of the segments'. Load average now %s."
                   % (args.hosts, args.workers, args.sessions, args.sign_in_parallel,
                      args.wrk_threads, args.wrk_connections, load["seconds_per_stack"],
-                     args.wrk_segments, load["passes"], load_average()))
+                     load["segments"], load["passes"], load_average()))
             for line in load_table(load, args):
                 print(line)
             print()
